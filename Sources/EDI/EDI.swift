@@ -1,0 +1,1 @@
+// X12 and EDIFACT: tokenizing, envelopes, validation, acknowledgements (issue 3).

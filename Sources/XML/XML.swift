@@ -1,0 +1,1 @@
+// Safe XML through libxml2 (issue 4).
