@@ -1,1 +1,0 @@
-// Safe XML through libxml2 (issue 4).
