@@ -1,1 +1,0 @@
-// X12 and EDIFACT: tokenizing, envelopes, validation, acknowledgements (issue 3).

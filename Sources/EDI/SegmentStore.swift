@@ -1,0 +1,261 @@
+/// Where one segment lies inside a ``SegmentStore``'s bytes.
+struct SegmentRecord: Sendable {
+    /// First byte that belongs to the segment, including bytes skipped before its tag.
+    var start: Int32
+    /// First byte of the tag.
+    var tagStart: Int32
+    /// End of the segment's data: the terminator's index, or `end` when the terminator is missing.
+    var contentEnd: Int32
+    /// One past the last byte (terminator and line breaks included).
+    var end: Int32
+    /// Index of the first element separator in the store's separator table.
+    var firstSeparator: Int32
+    /// Number of element separators (= number of elements).
+    var separatorCount: Int32
+    /// Tag packed into an integer for quick comparisons.
+    var tag: SegmentTag
+    /// Byte offset of the tag in the whole input.
+    var offset: Int
+}
+
+/// A segment tag packed into an integer (up to three ASCII bytes), so tag tests cost one compare.
+public struct SegmentTag: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The packed bytes.
+    public let rawValue: UInt32
+
+    /// Packs up to the first four bytes of a tag.
+    public init<C: Collection>(bytes: C) where C.Element == UInt8 {
+        var v: UInt32 = 0
+        var n = 0
+        for b in bytes {
+            if n == 4 { break }
+            v = (v << 8) | UInt32(b)
+            n += 1
+        }
+        rawValue = v
+    }
+
+    /// Packs a tag written as text.
+    public init(_ text: String) { self.init(bytes: Array(text.utf8)) }
+
+    /// Packs a tag written as a literal.
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// The tag as text.
+    public var description: String {
+        var bytes: [UInt8] = []
+        var v = rawValue
+        while v != 0 {
+            bytes.insert(UInt8(v & 0xFF), at: 0)
+            v >>= 8
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static let ISA: SegmentTag = "ISA", IEA: SegmentTag = "IEA", GS: SegmentTag = "GS", GE: SegmentTag = "GE"
+    static let ST: SegmentTag = "ST", SE: SegmentTag = "SE", TA1: SegmentTag = "TA1"
+    static let UNA: SegmentTag = "UNA", UNB: SegmentTag = "UNB", UNZ: SegmentTag = "UNZ", UNG: SegmentTag = "UNG"
+    static let UNE: SegmentTag = "UNE", UNH: SegmentTag = "UNH", UNT: SegmentTag = "UNT"
+}
+
+/// The bytes of a run of consecutive segments with their element boundaries, shared by the segment views.
+public final class SegmentStore: Sendable {
+    /// The raw bytes, exactly as read.
+    public let bytes: [UInt8]
+    let records: [SegmentRecord]
+    let separators: [Int32]
+    /// Delimiters of the interchange the segments came from.
+    public let delimiters: Delimiters
+
+    init(bytes: [UInt8], records: [SegmentRecord], separators: [Int32], delimiters: Delimiters) {
+        self.bytes = bytes
+        self.records = records
+        self.separators = separators
+        self.delimiters = delimiters
+    }
+
+    /// Number of segments.
+    public var count: Int { records.count }
+
+    /// The segment at `index` (0-based).
+    public subscript(index: Int) -> Segment { Segment(store: self, index: index) }
+
+    /// All segments in order.
+    public var segments: [Segment] { (0..<records.count).map { Segment(store: self, index: $0) } }
+}
+
+/// Collects segments read from the input into one store.
+struct SegmentStoreBuilder {
+    var bytes: [UInt8] = []
+    var records: [SegmentRecord] = []
+    var separators: [Int32] = []
+
+    init(reservingBytes: Int = 0) {
+        if reservingBytes > 0 { bytes.reserveCapacity(reservingBytes) }
+    }
+
+    var isEmpty: Bool { records.isEmpty }
+
+    func build(delimiters: Delimiters) -> SegmentStore {
+        SegmentStore(bytes: bytes, records: records, separators: separators, delimiters: delimiters)
+    }
+
+    /// Moves the last segment into a builder of its own (used when a segment turns out to open a new unit).
+    mutating func removeLast() -> SegmentStoreBuilder {
+        var moved = SegmentStoreBuilder()
+        guard let last = records.popLast() else { return moved }
+        let byteBase = last.start
+        let sepBase = last.firstSeparator
+        moved.bytes = Array(bytes[Int(last.start)..<Int(last.end)])
+        moved.separators = separators[Int(last.firstSeparator)...].map { $0 - byteBase }
+        var r = last
+        r.start = 0
+        r.tagStart -= byteBase
+        r.contentEnd -= byteBase
+        r.end -= byteBase
+        r.firstSeparator -= sepBase
+        moved.records = [r]
+        bytes.removeSubrange(Int(last.start)...)
+        separators.removeSubrange(Int(last.firstSeparator)...)
+        return moved
+    }
+}
+
+/// One segment: a view into a ``SegmentStore``.
+public struct Segment: Sendable {
+    /// The store that holds the bytes.
+    public let store: SegmentStore
+    /// Index of the segment in its store.
+    public let index: Int
+
+    var record: SegmentRecord { store.records[index] }
+
+    /// The segment tag (`ST`, `UNH`, `N1`…).
+    public var tag: SegmentTag { record.tag }
+
+    /// The tag as text.
+    public var tagText: String { tag.description }
+
+    /// Byte offset of the tag in the input.
+    public var offset: Int { record.offset }
+
+    /// Whether the segment ended with a terminator (false only at a truncated end of input).
+    public var isTerminated: Bool { record.contentEnd < record.end && store.bytes[Int(record.contentEnd)] == store.delimiters.segment }
+
+    /// Every byte of the segment as read: skipped prefix, tag, elements, terminator and line breaks.
+    public var rawBytes: ArraySlice<UInt8> { store.bytes[Int(record.start)..<Int(record.end)] }
+
+    /// Tag and elements without terminator and line breaks.
+    public var contentBytes: ArraySlice<UInt8> { store.bytes[Int(record.tagStart)..<Int(record.contentEnd)] }
+
+    /// Number of data elements after the tag (trailing empty ones included, as written).
+    public var elementCount: Int { Int(record.separatorCount) }
+
+    /// The element at a 1-based position (`ISA01` is `element(1)`); nil past the last one.
+    public func element(_ position: Int) -> Element? {
+        let r = record
+        guard position >= 1, position <= Int(r.separatorCount) else { return nil }
+        let sepIndex = Int(r.firstSeparator) + position - 1
+        let from = Int(store.separators[sepIndex]) + 1
+        let to = position < Int(r.separatorCount) ? Int(store.separators[sepIndex + 1]) : Int(r.contentEnd)
+        return Element(bytes: store.bytes[from..<to], delimiters: store.delimiters)
+    }
+
+    /// The value of an element (release characters resolved), or "" when absent.
+    public func value(_ position: Int) -> String { element(position)?.text ?? "" }
+
+    /// The value of one component of an element (1-based), or "" when absent.
+    public func value(_ position: Int, _ component: Int) -> String {
+        element(position)?.component(component)?.text ?? ""
+    }
+
+    /// All elements in order.
+    public var elements: [Element] { (0..<elementCount).compactMap { element($0 + 1) } }
+}
+
+/// One data element: a slice of the segment's bytes.
+public struct Element: Sendable {
+    /// The raw bytes (still escaped, components and repetitions not split).
+    public let bytes: ArraySlice<UInt8>
+    /// The interchange's delimiters.
+    public let delimiters: Delimiters
+
+    /// Whether the element has no data.
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    /// The value with release characters resolved.
+    public var text: String { String(decoding: Element.unescape(bytes, release: delimiters.release), as: UTF8.self) }
+
+    /// The repetitions of the element (one when the syntax has no repetition separator).
+    public var repetitions: [Element] {
+        guard let rep = delimiters.repetition else { return [self] }
+        return split(on: rep).map { Element(bytes: $0, delimiters: delimiters) }
+    }
+
+    /// The components of the element (one when it is not composite).
+    public var components: [Component] {
+        split(on: delimiters.component).map { Component(bytes: $0, release: delimiters.release) }
+    }
+
+    /// The component at a 1-based position, nil past the last one.
+    public func component(_ position: Int) -> Component? {
+        let all = components
+        return position >= 1 && position <= all.count ? all[position - 1] : nil
+    }
+
+    /// Splits on a delimiter, honouring the release character.
+    func split(on delimiter: UInt8) -> [ArraySlice<UInt8>] {
+        var parts: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        var i = bytes.startIndex
+        let release = delimiters.release
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if let release, b == release {
+                i += 2
+                continue
+            }
+            if b == delimiter {
+                parts.append(bytes[start..<i])
+                start = i + 1
+            }
+            i += 1
+        }
+        parts.append(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
+        return parts
+    }
+
+    /// Removes release characters.
+    static func unescape(_ bytes: ArraySlice<UInt8>, release: UInt8?) -> ArraySlice<UInt8> {
+        guard let release, bytes.contains(release) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == release, i + 1 < bytes.endIndex {
+                out.append(bytes[i + 1])
+                i += 2
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out[...]
+    }
+}
+
+/// One component of a composite element.
+public struct Component: Sendable {
+    /// The raw bytes (still escaped).
+    public let bytes: ArraySlice<UInt8>
+    let release: UInt8?
+
+    /// The value with release characters resolved.
+    public var text: String { String(decoding: Element.unescape(bytes, release: release), as: UTF8.self) }
+
+    /// The unescaped bytes.
+    public var valueBytes: ArraySlice<UInt8> { Element.unescape(bytes, release: release) }
+
+    /// Whether the component has no data.
+    public var isEmpty: Bool { bytes.isEmpty }
+}

@@ -1,0 +1,214 @@
+/// Splits the input into segments, chunk by chunk, honouring the release character.
+///
+/// Works on raw bytes with a 256-entry class table so the inner loop is one load and one branch per byte.
+final class SegmentTokenizer<Source: ByteSource> {
+    private var source: Source
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Valid bytes in the buffer are `pos..<filled`.
+    private var pos = 0
+    private var filled = 0
+    /// Input offset of `buffer[0]`.
+    private var bufferOffset = 0
+    private var atEnd = false
+    private let maxSegmentLength: Int
+    private var classes = [UInt8](repeating: 0, count: 256)
+    private var localSeparators: [Int] = []
+    private(set) var delimiters = Delimiters.x12Default
+
+    private static var classElement: UInt8 { 1 }
+    private static var classTerminator: UInt8 { 2 }
+    private static var classRelease: UInt8 { 3 }
+
+    init(source: Source, chunkSize: Int = 1 << 20, maxSegmentLength: Int = 1 << 20) {
+        self.source = source
+        capacity = max(chunkSize, 256)
+        buffer = .allocate(capacity: capacity)
+        self.maxSegmentLength = max(maxSegmentLength, 256)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Input offset of the next unread byte.
+    var offset: Int { bufferOffset + pos }
+
+    /// Bytes consumed so far (for progress reports).
+    var bytesConsumed: Int { bufferOffset + pos }
+
+    func use(_ d: Delimiters) {
+        delimiters = d
+        for i in 0..<256 { classes[i] = 0 }
+        classes[Int(d.element)] = Self.classElement
+        classes[Int(d.segment)] = Self.classTerminator
+        if let r = d.release { classes[Int(r)] = Self.classRelease }
+    }
+
+    /// Makes at least `count` bytes available from `pos` unless the input ends first; returns what is available.
+    @discardableResult
+    private func ensure(_ count: Int) throws(EDIReadError) -> Int {
+        while filled - pos < count && !atEnd {
+            if pos > 0 {
+                let live = filled - pos
+                if live > 0 { (buffer).update(from: buffer + pos, count: live) }
+                bufferOffset += pos
+                filled = live
+                pos = 0
+            }
+            if filled == capacity {
+                if capacity >= maxSegmentLength + 4096 { throw .segmentTooLong(offset: bufferOffset, limit: maxSegmentLength) }
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                bigger.update(from: buffer, count: filled)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+            if n == 0 { atEnd = true } else { filled += n }
+        }
+        return filled - pos
+    }
+
+    /// The next `count` bytes without consuming them (fewer at the end of input).
+    func peek(_ count: Int) throws(EDIReadError) -> [UInt8] {
+        let n = min(try ensure(count), count)
+        return Array(UnsafeBufferPointer(start: buffer + pos, count: n))
+    }
+
+    /// Whether the next bytes are `ISA`, `UNA` or `UNB`: a new interchange starts.
+    func nextStartsHeader() throws(EDIReadError) -> Bool {
+        guard try ensure(3) >= 3 else { return false }
+        let p = buffer + pos
+        if p[0] == UInt8(ascii: "I") { return p[1] == UInt8(ascii: "S") && p[2] == UInt8(ascii: "A") }
+        return p[0] == UInt8(ascii: "U") && p[1] == UInt8(ascii: "N") && (p[2] == UInt8(ascii: "A") || p[2] == UInt8(ascii: "B"))
+    }
+
+    /// Skips white space and a UTF-8 byte order mark before an interchange; returns how many bytes it skipped, nil at end of input.
+    func skipToHeader() throws(EDIReadError) -> Int? {
+        var skipped = 0
+        while true {
+            let avail = try ensure(skipped + 3)
+            if avail <= skipped { return nil }
+            let b = buffer[pos + skipped]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C || b == 0x00 {
+                skipped += 1
+            } else if b == 0xEF, avail >= skipped + 3, buffer[pos + skipped + 1] == 0xBB, buffer[pos + skipped + 2] == 0xBF {
+                skipped += 3
+            } else {
+                return skipped
+            }
+            if skipped > maxSegmentLength { throw .segmentTooLong(offset: offset, limit: maxSegmentLength) }
+        }
+    }
+
+    /// Appends a segment of known length with no element splitting (the UNA advice), plus its line breaks.
+    func takeFixed(prefix: Int, length: Int, into b: inout SegmentStoreBuilder) throws(EDIReadError) -> SegmentTag {
+        let total = prefix + length
+        guard try ensure(total) >= total else { throw .truncatedHeader(offset: offset + prefix) }
+        let tag = SegmentTag(bytes: UnsafeBufferPointer(start: buffer + pos + prefix, count: 3))
+        let tagOffset = offset + prefix
+        let end = try absorbLineBreaks(from: pos + total)
+        let base = Int32(b.bytes.count)
+        b.records.append(SegmentRecord(
+            start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(total - 1), end: base + Int32(end - pos),
+            firstSeparator: Int32(b.separators.count), separatorCount: 0, tag: tag, offset: tagOffset))
+        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: end - pos))
+        pos = end
+        return tag
+    }
+
+    /// Consumes line breaks after a terminator; may refill, so returns the (possibly moved) end index.
+    private func absorbLineBreaks(from index: Int) throws(EDIReadError) -> Int {
+        var end = index
+        while true {
+            if end >= filled {
+                let rel = end - pos
+                _ = try ensure(rel + 1)
+                end = pos + rel
+                if end >= filled { return end }
+            }
+            let b = buffer[end]
+            if ByteClass.isLineBreak(b) && b != delimiters.segment && b != delimiters.element {
+                end += 1
+            } else {
+                return end
+            }
+        }
+    }
+
+    /// Appends the next segment to `b`; nil at end of input. `prefix` bytes before the tag are kept as part of it.
+    func next(into b: inout SegmentStoreBuilder, prefix: Int = 0) throws(EDIReadError) -> SegmentTag? {
+        guard try ensure(prefix + 1) > prefix else {
+            // Only skipped bytes (or nothing) remain: keep them so the output still round-trips.
+            if filled > pos { return try takeRemainder(into: &b, prefix: prefix) }
+            return nil
+        }
+        localSeparators.removeAll(keepingCapacity: true)
+        var i = pos + prefix
+        var terminator = -1
+        scan: while true {
+            let found: Int = classes.withUnsafeBufferPointer { table in
+                var j = i
+                let limit = filled
+                while j < limit {
+                    let c = table[Int(buffer[j])]
+                    if c == 0 { j += 1; continue }
+                    if c == Self.classElement {
+                        localSeparators.append(j - pos)
+                        j += 1
+                    } else if c == Self.classTerminator {
+                        i = j
+                        return j
+                    } else {
+                        if j + 1 >= limit { break }
+                        j += 2
+                    }
+                }
+                i = j
+                return -1
+            }
+            if found >= 0 { terminator = found; break scan }
+            if atEnd { break scan }
+            let scanned = i - pos
+            if scanned > maxSegmentLength { throw .segmentTooLong(offset: offset, limit: maxSegmentLength) }
+            _ = try ensure(scanned + 2)
+            i = pos + scanned
+        }
+        // Positions relative to `pos`, because absorbing line breaks may refill and move the buffer.
+        let contentRel: Int
+        let endRel: Int
+        if terminator >= 0 {
+            contentRel = terminator - pos
+            let end = try absorbLineBreaks(from: terminator + 1)
+            endRel = end - pos
+        } else {
+            contentRel = filled - pos
+            endRel = contentRel
+        }
+        let base = Int32(b.bytes.count)
+        let tagEndRel = localSeparators.first ?? contentRel
+        let tag = SegmentTag(bytes: UnsafeBufferPointer(start: buffer + pos + prefix, count: min(max(tagEndRel - prefix, 0), 4)))
+        let sepStart = Int32(b.separators.count)
+        for s in localSeparators { b.separators.append(base + Int32(s)) }
+        b.records.append(SegmentRecord(
+            start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(contentRel), end: base + Int32(endRel),
+            firstSeparator: sepStart, separatorCount: Int32(localSeparators.count), tag: tag, offset: bufferOffset + pos + prefix))
+        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: endRel))
+        pos += endRel
+        return tag
+    }
+
+    private func takeRemainder(into b: inout SegmentStoreBuilder, prefix: Int) throws(EDIReadError) -> SegmentTag? {
+        let n = filled - pos
+        let base = Int32(b.bytes.count)
+        b.records.append(SegmentRecord(
+            start: base, tagStart: base + Int32(n), contentEnd: base + Int32(n), end: base + Int32(n),
+            firstSeparator: Int32(b.separators.count), separatorCount: 0, tag: SegmentTag(rawValue: 0), offset: bufferOffset + filled))
+        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: n))
+        pos = filled
+        return SegmentTag(rawValue: 0)
+    }
+}
+
+extension SegmentTag {
+    init(rawValue: UInt32) { self.rawValue = rawValue }
+}
