@@ -55,7 +55,8 @@ public final class InterchangeReader<Source: ByteSource> {
     private let tokenizer: SegmentTokenizer<Source>
     private var expectingHeader = true
     private var standard = EDIStandard.x12
-    private var setBuilder: SegmentStoreBuilder?
+    private var setBuilder = SegmentStoreBuilder()
+    private var inSet = false
     private var pending: SegmentStoreBuilder?
     private var interchanges = 0
     private var finished = false
@@ -91,32 +92,26 @@ public final class InterchangeReader<Source: ByteSource> {
             // A new header ends the current interchange even when its trailer is missing.
             if try tokenizer.nextStartsHeader() {
                 expectingHeader = true
-                if let set = setBuilder {
-                    setBuilder = nil
-                    return .transactionSet(TransactionSet(store: set.build(delimiters: tokenizer.delimiters)))
-                }
+                if inSet { return .transactionSet(takeSet()) }
                 continue
             }
-            if var set = setBuilder {
-                guard let tag = try tokenizer.next(into: &set) else {
-                    setBuilder = nil
+            if inSet {
+                // Appends in place: a local copy of the builder would make every append copy the arrays.
+                guard let tag = try tokenizer.next(into: &setBuilder) else {
                     finished = true
-                    return .transactionSet(TransactionSet(store: set.build(delimiters: tokenizer.delimiters)))
+                    return .transactionSet(takeSet())
                 }
                 if tag == .SE || tag == .UNT {
-                    setBuilder = nil
-                    return .transactionSet(TransactionSet(store: set.build(delimiters: tokenizer.delimiters)))
+                    return .transactionSet(takeSet())
                 }
                 if Self.isEnvelopeTag(tag) {
                     // The trailer is missing: this segment belongs to the next unit.
-                    pending = set.removeLast()
-                    setBuilder = nil
-                    return .transactionSet(TransactionSet(store: set.build(delimiters: tokenizer.delimiters)))
+                    pending = setBuilder.removeLast()
+                    return .transactionSet(takeSet())
                 }
-                if set.bytes.count > maxTransactionSetBytes {
-                    throw .transactionSetTooLarge(offset: Int(set.records[0].offset), limit: maxTransactionSetBytes)
+                if setBuilder.bytes.count > maxTransactionSetBytes {
+                    throw .transactionSetTooLarge(offset: Int(setBuilder.records[0].offset), limit: maxTransactionSetBytes)
                 }
-                setBuilder = set
                 continue
             }
             var single = SegmentStoreBuilder()
@@ -128,6 +123,13 @@ public final class InterchangeReader<Source: ByteSource> {
         }
     }
 
+    private func takeSet() -> TransactionSet {
+        inSet = false
+        let set = TransactionSet(store: setBuilder.build(delimiters: tokenizer.delimiters))
+        setBuilder = SegmentStoreBuilder()
+        return set
+    }
+
     /// Decides what a segment read outside a transaction set starts or ends.
     private func classify(_ b: inout SegmentStoreBuilder) throws(EDIReadError) -> EDIEvent? {
         let tag = b.records[0].tag
@@ -135,8 +137,9 @@ public final class InterchangeReader<Source: ByteSource> {
         let store = { built.build(delimiters: self.tokenizer.delimiters) }
         switch tag {
         case .ST, .UNH:
-            b.bytes.reserveCapacity(4096)
             setBuilder = b
+            setBuilder.bytes.reserveCapacity(4096)
+            inSet = true
             return nil
         case .GS, .UNG:
             return .groupHeader(store()[0])

@@ -12,10 +12,10 @@ final class SegmentTokenizer<Source: ByteSource> {
     private var bufferOffset = 0
     private var atEnd = false
     private let maxSegmentLength: Int
-    private var classes = [UInt8](repeating: 0, count: 256)
-    private var localSeparators: [Int] = []
+    private let classes: UnsafeMutablePointer<UInt8>
     private(set) var delimiters = Delimiters.x12Default
 
+    // Byte classes in the table; the scan loop tests the literals 1 and 2.
     private static var classElement: UInt8 { 1 }
     private static var classTerminator: UInt8 { 2 }
     private static var classRelease: UInt8 { 3 }
@@ -24,10 +24,15 @@ final class SegmentTokenizer<Source: ByteSource> {
         self.source = source
         capacity = max(chunkSize, 256)
         buffer = .allocate(capacity: capacity)
+        classes = .allocate(capacity: 256)
+        classes.initialize(repeating: 0, count: 256)
         self.maxSegmentLength = max(maxSegmentLength, 256)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        classes.deallocate()
+    }
 
     /// Input offset of the next unread byte.
     var offset: Int { bufferOffset + pos }
@@ -137,41 +142,50 @@ final class SegmentTokenizer<Source: ByteSource> {
 
     /// Appends the next segment to `b`; nil at end of input. `prefix` bytes before the tag are kept as part of it.
     func next(into b: inout SegmentStoreBuilder, prefix: Int = 0) throws(EDIReadError) -> SegmentTag? {
-        guard try ensure(prefix + 1) > prefix else {
-            // Only skipped bytes (or nothing) remain: keep them so the output still round-trips.
-            if filled > pos { return try takeRemainder(into: &b, prefix: prefix) }
-            return nil
-        }
-        localSeparators.removeAll(keepingCapacity: true)
-        var i = pos + prefix
-        var terminator = -1
-        scan: while true {
-            let found: Int = classes.withUnsafeBufferPointer { table in
-                var j = i
-                let limit = filled
-                while j < limit {
-                    let c = table[Int(buffer[j])]
-                    if c == 0 { j += 1; continue }
-                    if c == Self.classElement {
-                        localSeparators.append(j - pos)
-                        j += 1
-                    } else if c == Self.classTerminator {
-                        i = j
-                        return j
-                    } else {
-                        if j + 1 >= limit { break }
-                        j += 2
-                    }
-                }
-                i = j
-                return -1
+        if filled - pos <= prefix + 4 || atEnd {
+            guard try ensure(prefix + 1) > prefix else {
+                // Only skipped bytes (or nothing) remain: keep them so the output still round-trips.
+                if filled > pos { return try takeRemainder(into: &b, prefix: prefix) }
+                return nil
             }
-            if found >= 0 { terminator = found; break scan }
-            if atEnd { break scan }
-            let scanned = i - pos
+        }
+        let base = Int32(b.bytes.count)
+        let sepStart = b.separators.count
+        // Locals, not stored properties, inside the loop: class property access costs an exclusivity check per byte.
+        let table = classes
+        var scanned = prefix
+        var terminator = -1
+        while true {
+            let buf = buffer
+            let limit = filled
+            let start = pos
+            var j = start + scanned
+            var found = -1
+            while j < limit {
+                let c = table[Int(buf[j])]
+                if c == 0 {
+                    j &+= 1
+                    continue
+                }
+                if c == 1 {
+                    b.separators.append(base &+ Int32(truncatingIfNeeded: j &- start))
+                    j &+= 1
+                } else if c == 2 {
+                    found = j
+                    break
+                } else {
+                    if j &+ 1 >= limit { break }
+                    j &+= 2
+                }
+            }
+            scanned = j - start
+            if found >= 0 {
+                terminator = found
+                break
+            }
+            if atEnd { break }
             if scanned > maxSegmentLength { throw .segmentTooLong(offset: offset, limit: maxSegmentLength) }
             _ = try ensure(scanned + 2)
-            i = pos + scanned
         }
         // Positions relative to `pos`, because absorbing line breaks may refill and move the buffer.
         let contentRel: Int
@@ -184,14 +198,12 @@ final class SegmentTokenizer<Source: ByteSource> {
             contentRel = filled - pos
             endRel = contentRel
         }
-        let base = Int32(b.bytes.count)
-        let tagEndRel = localSeparators.first ?? contentRel
-        let tag = SegmentTag(bytes: UnsafeBufferPointer(start: buffer + pos + prefix, count: min(max(tagEndRel - prefix, 0), 4)))
-        let sepStart = Int32(b.separators.count)
-        for s in localSeparators { b.separators.append(base + Int32(s)) }
+        let separatorCount = b.separators.count - sepStart
+        let tagEndRel = separatorCount > 0 ? Int(b.separators[sepStart] - base) : contentRel
+        let tag = SegmentTag(packing: buffer + pos + prefix, count: min(max(tagEndRel - prefix, 0), 4))
         b.records.append(SegmentRecord(
             start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(contentRel), end: base + Int32(endRel),
-            firstSeparator: sepStart, separatorCount: Int32(localSeparators.count), tag: tag, offset: bufferOffset + pos + prefix))
+            firstSeparator: Int32(sepStart), separatorCount: Int32(separatorCount), tag: tag, offset: bufferOffset + pos + prefix))
         b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: endRel))
         pos += endRel
         return tag
@@ -211,4 +223,10 @@ final class SegmentTokenizer<Source: ByteSource> {
 
 extension SegmentTag {
     init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    init(packing p: UnsafePointer<UInt8>, count: Int) {
+        var v: UInt32 = 0
+        for i in 0..<count { v = (v << 8) | UInt32(p[i]) }
+        self.init(rawValue: v)
+    }
 }
