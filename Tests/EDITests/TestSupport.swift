@@ -38,3 +38,18 @@ let ordersMessage = "UNH+1+ORDERS:D:96A:UN'BGM+220+PO1001+9'DTM+137:20240220:102
 extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
 }
+
+let ackSettings = AcknowledgmentSettings(interchangeControlNumber: 42, groupControlNumber: 7, firstSetControlNumber: 1, date: "20240316", time: "0900")
+
+/// Compares output with a golden file; `EDI_UPDATE_GOLDEN=1` rewrites the file in the source tree instead.
+func expectGolden(_ actual: [UInt8], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    if ProcessInfo.processInfo.environment["EDI_UPDATE_GOLDEN"] == "1" {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/golden")
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(actual).write(to: url)
+        return
+    }
+    let expected = try fixture("golden/" + name)
+    #expect(actual.text == expected.text, "golden \(name)", sourceLocation: sourceLocation)
+}
