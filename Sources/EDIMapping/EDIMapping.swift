@@ -1,1 +1,0 @@
-// Declarative two-way mappings between EDI/XML and canonical JSON (issue 4).

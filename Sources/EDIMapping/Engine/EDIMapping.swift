@@ -1,0 +1,218 @@
+/// A segment range in a transaction set, partitioned into its own segments and the loop
+/// instances of the bindings evaluated in it.
+///
+/// A loop instance runs from a segment matching the loop's start (tag and predicates) to the
+/// next segment that starts any loop at the same level, the next trailer segment, or the end
+/// of the enclosing instance. Segments not inside an instance are the scope's own.
+final class EDIScope {
+    let transaction: EDITransaction
+    let start: Int?
+    var own: [Int] = []
+    var instances: [String: [EDIScope]] = [:]
+
+    init(transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: Set<String>) {
+        self.transaction = transaction
+        self.start = start
+        let matchers = Self.matchers(bindings)
+        if let start { own.append(start) }
+        var current: (binding: Binding, start: Int)?
+        func close(at end: Int) {
+            guard let open = current else { return }
+            let scope = EDIScope(transaction: transaction, range: open.start..<end, start: open.start,
+                                 bindings: open.binding.children, trailer: [])
+            instances[open.binding.id, default: []].append(scope)
+            current = nil
+        }
+        for index in range where index != start {
+            let segment = transaction.body[index]
+            if trailer.contains(segment.tag) {
+                close(at: index)
+                own.append(index)
+            } else if let matcher = matchers.first(where: { segment.matches($0.tag, $0.predicates) }) {
+                close(at: index)
+                current = (matcher.binding, index)
+            } else if current == nil {
+                own.append(index)
+            }
+        }
+        close(at: range.upperBound)
+    }
+
+    /// Start segments of loops and groups among `bindings` (path-less groups are transparent).
+    static func matchers(_ bindings: [Binding]) -> [(binding: Binding, tag: String, predicates: [PathPredicate])] {
+        bindings.flatMap { binding -> [(binding: Binding, tag: String, predicates: [PathPredicate])] in
+            guard binding.isGroup, binding.reads else { return [] }
+            guard case let .edi(path)? = binding.path else { return matchers(binding.children) }
+            guard let tag = path.segment else { return [] }
+            return [(binding, tag, path.predicates)]
+        }
+    }
+
+    var position: String {
+        guard let start else { return "transaction set at segment \(transaction.firstSegment)" }
+        return "segment \(transaction.firstSegment + start + 1) (\(transaction.body[start].tag))"
+    }
+}
+
+/// Reads segments through EDI paths.
+struct EDISourceReader: SourceReader {
+    func value(_ path: SourcePath, in scope: EDIScope) -> String? {
+        guard case let .edi(path) = path, let element = path.element else { return nil }
+        let segment: EDISegment?
+        if let tag = path.segment {
+            segment = scope.own.lazy.map { scope.transaction.body[$0] }.first { $0.matches(tag, path.predicates) }
+        } else {
+            segment = scope.start.map { scope.transaction.body[$0] }
+        }
+        return segment?.value(element, path.component ?? 0)
+    }
+
+    func group(_ binding: Binding, in scope: EDIScope) -> EDIScope? {
+        scope.instances[binding.id]?.first
+    }
+
+    func instances(_ binding: Binding, in scope: EDIScope) -> [EDIScope] {
+        scope.instances[binding.id] ?? []
+    }
+
+    func position(of scope: EDIScope) -> String {
+        scope.position
+    }
+}
+
+/// A group of segments under construction: its own segments, then its child groups.
+final class EDIBuildGroup {
+    var own: [EDISegment] = []
+    var children: [EDIBuildGroup] = []
+    let bindingID: String
+    weak var parent: EDIBuildGroup?
+    var attached = false
+
+    init(bindingID: String, parent: EDIBuildGroup?) {
+        self.bindingID = bindingID
+        self.parent = parent
+    }
+
+    func attach() {
+        var node: EDIBuildGroup? = self
+        while let current = node, !current.attached {
+            current.attached = true
+            node = current.parent
+        }
+    }
+
+    func segments(trailer: Set<String>) -> [EDISegment] {
+        var out = own.filter { !trailer.contains($0.tag) }
+        for child in children where child.attached { out += child.segments(trailer: []) }
+        return out + own.filter { trailer.contains($0.tag) }
+    }
+}
+
+/// Builds segments through EDI paths; predicates are written as constants.
+struct EDISourceWriter: SourceWriter {
+    let delimiters: EDIDelimiters
+
+    func set(_ text: String, at path: SourcePath, in group: EDIBuildGroup) throws(CodecFailure) {
+        guard case let .edi(path) = path, let element = path.element else { throw CodecFailure("not an element path") }
+        let forbidden = [delimiters.element, delimiters.component, delimiters.segment]
+        if delimiters.release == nil, text.contains(where: forbidden.contains) {
+            throw CodecFailure("value \(text) contains an X12 delimiter")
+        }
+        let index: Int
+        if let tag = path.segment {
+            if let found = group.own.firstIndex(where: { segment in
+                segment.tag == tag && path.predicates.allSatisfy { predicate in
+                    let current = segment.value(predicate.element, predicate.component) ?? ""
+                    return current.isEmpty || predicate.values.contains(current)
+                }
+            }) {
+                index = found
+            } else {
+                group.own.append(EDISegment(tag: tag, elements: []))
+                index = group.own.count - 1
+            }
+            for predicate in path.predicates where (group.own[index].value(predicate.element, predicate.component) ?? "").isEmpty {
+                group.own[index].set(predicate.element, predicate.component, to: predicate.written)
+            }
+        } else {
+            guard !group.own.isEmpty else { throw CodecFailure("no segment to write element \(element) into") }
+            index = 0
+        }
+        group.own[index].set(element, path.component ?? 0, to: text)
+        group.attach()
+    }
+
+    func start(_ binding: Binding, in group: EDIBuildGroup) -> EDIBuildGroup {
+        let child = EDIBuildGroup(bindingID: binding.id, parent: group)
+        if case let .edi(path)? = binding.path, let tag = path.segment {
+            var segment = EDISegment(tag: tag, elements: [])
+            for predicate in path.predicates { segment.set(predicate.element, predicate.component, to: predicate.written) }
+            child.own.append(segment)
+        }
+        group.children.append(child)
+        return child
+    }
+
+    func group(_ binding: Binding, in group: EDIBuildGroup) -> EDIBuildGroup {
+        group.children.first { $0.bindingID == binding.id } ?? start(binding, in: group)
+    }
+
+    func instance(_ binding: Binding, in group: EDIBuildGroup) -> EDIBuildGroup {
+        start(binding, in: group)
+    }
+}
+
+/// Applies an X12 or EDIFACT mapping in both directions.
+struct EDIMappingEngine {
+    let definition: MappingDefinition
+    let settings: EDISettings
+
+    var syntax: MappingSyntax { definition.syntax }
+
+    func read(_ bytes: [UInt8]) throws(MappingError) -> [JSONValue] {
+        let transactions = EDIText.transactions(bytes, syntax: syntax)
+        guard !transactions.isEmpty else {
+            throw .input(file: definition.file, message: syntax == .x12 ? "no ST segment found" : "no UNH segment found")
+        }
+        var documents: [JSONValue] = []
+        for transaction in transactions { documents.append(try read(transaction)) }
+        return documents
+    }
+
+    func read(_ transaction: EDITransaction) throws(MappingError) -> JSONValue {
+        let type = syntax == .x12 ? transaction.header.value(1) : transaction.header.value(2, 1)
+        guard type == settings.document else {
+            throw .input(file: definition.file,
+                         message: "segment \(transaction.firstSegment): document type \(type ?? "?") is not \(settings.document)")
+        }
+        let scope = EDIScope(transaction: transaction, range: 0..<transaction.body.count, start: nil,
+                             bindings: definition.bindings, trailer: Set(settings.trailer))
+        return try BindingWalker(file: definition.file).read(definition.bindings, in: scope, with: EDISourceReader())
+    }
+
+    func write(_ documents: [JSONValue], delimiters: EDIDelimiters? = nil) throws(MappingError) -> [UInt8] {
+        let delimiters = delimiters ?? (syntax == .x12 ? .x12 : .edifact)
+        var out = ""
+        for (offset, document) in documents.enumerated() {
+            let root = EDIBuildGroup(bindingID: "", parent: nil)
+            root.attached = true
+            try BindingWalker(file: definition.file).write(
+                definition.bindings, json: document, at: JSONPointer(tokens: []), into: root, index: nil,
+                with: EDISourceWriter(delimiters: delimiters))
+            let body = root.segments(trailer: Set(settings.trailer))
+            let control = String(repeating: "0", count: max(0, 4 - String(offset + 1).count)) + String(offset + 1)
+            let header: EDISegment
+            let trailer: EDISegment
+            if syntax == .x12 {
+                header = EDISegment(tag: "ST", elements: [[settings.document], [control]])
+                trailer = EDISegment(tag: "SE", elements: [[String(body.count + 2)], [control]])
+            } else {
+                let release = (settings.release ?? "D:96A:UN").split(separator: ":").map(String.init)
+                header = EDISegment(tag: "UNH", elements: [[control], [settings.document] + release])
+                trailer = EDISegment(tag: "UNT", elements: [[String(body.count + 2)], [control]])
+            }
+            for segment in [header] + body + [trailer] { out += EDIText.write(segment, delimiters) + "\n" }
+        }
+        return Array(out.utf8)
+    }
+}

@@ -1,0 +1,214 @@
+/// Why JSON text could not be read.
+public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Byte offset of the problem.
+    public var offset: Int
+    /// What was wrong.
+    public var message: String
+
+    /// `offset N: message`.
+    public var description: String { "JSON byte \(offset): \(message)" }
+}
+
+/// Reads and writes JSON text.
+public enum JSONText {
+    /// Deepest nesting accepted when reading, so hostile input cannot exhaust the stack.
+    public static let maxDepth = 256
+
+    /// Parses one JSON document.
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        var reader = Reader(bytes: Array(text.utf8))
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else { throw reader.error("trailing characters") }
+        return value
+    }
+
+    /// Parses JSON bytes (UTF-8).
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Writes a value; `pretty` indents by two spaces. Keys are sorted either way, so output
+    /// is stable for golden files.
+    public static func string(_ value: JSONValue, pretty: Bool = true) -> String {
+        var out = ""
+        write(value, pretty: pretty, depth: 0, into: &out)
+        return out
+    }
+
+    private static func write(_ value: JSONValue, pretty: Bool, depth: Int, into out: inout String) {
+        let newline = pretty ? "\n" + String(repeating: "  ", count: depth + 1) : ""
+        let closing = pretty ? "\n" + String(repeating: "  ", count: depth) : ""
+        switch value {
+        case .null: out += "null"
+        case let .bool(flag): out += flag ? "true" : "false"
+        case let .number(text): out += text
+        case let .string(text): quote(text, into: &out)
+        case let .array(elements):
+            guard !elements.isEmpty else { out += "[]"; return }
+            out += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out += "," }
+                out += newline
+                write(element, pretty: pretty, depth: depth + 1, into: &out)
+            }
+            out += closing + "]"
+        case let .object(members):
+            guard !members.isEmpty else { out += "{}"; return }
+            out += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out += "," }
+                out += newline
+                quote(key, into: &out)
+                out += pretty ? ": " : ":"
+                write(members[key] ?? .null, pretty: pretty, depth: depth + 1, into: &out)
+            }
+            out += closing + "}"
+        }
+    }
+
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        func error(_ message: String) -> JSONSyntaxError {
+            JSONSyntaxError(offset: index, message: message)
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        }
+
+        mutating func expect(_ literal: String) throws(JSONSyntaxError) {
+            let expected = Array(literal.utf8)
+            guard index + expected.count <= bytes.count, Array(bytes[index..<(index + expected.count)]) == expected else {
+                throw error("expected \(literal)")
+            }
+            index += expected.count
+        }
+
+        mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+            guard depth < JSONText.maxDepth else { throw error("nesting deeper than \(JSONText.maxDepth)") }
+            guard index < bytes.count else { throw error("unexpected end") }
+            switch bytes[index] {
+            case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "["):
+                index += 1
+                var elements: [JSONValue] = []
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                while true {
+                    skipWhitespace()
+                    elements.append(try value(depth: depth + 1))
+                    skipWhitespace()
+                    guard index < bytes.count else { throw error("unterminated array") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                    throw error("expected , or ]")
+                }
+            case UInt8(ascii: "{"):
+                index += 1
+                var members: [String: JSONValue] = [:]
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                while true {
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+                    let key = try string()
+                    skipWhitespace()
+                    try expect(":")
+                    skipWhitespace()
+                    members[key] = try value(depth: depth + 1)
+                    skipWhitespace()
+                    guard index < bytes.count else { throw error("unterminated object") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    throw error("expected , or }")
+                }
+            default:
+                let start = index
+                while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                guard !text.isEmpty, let number = JSONValue.number(canonicalizing: text) else {
+                    index = start
+                    throw error("unexpected character")
+                }
+                return number
+            }
+        }
+
+        mutating func string() throws(JSONSyntaxError) -> String {
+            index += 1
+            var scalars = String.UnicodeScalarView()
+            var pendingHigh: UInt32?
+            var run: [UInt8] = []
+            func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) {
+                if !run.isEmpty { scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run.removeAll() }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    flush(&run, into: &scalars)
+                    return String(scalars)
+                }
+                if byte < 0x20 { throw error("control character in string") }
+                if byte != UInt8(ascii: "\\") { run.append(byte); index += 1; continue }
+                flush(&run, into: &scalars)
+                index += 1
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count,
+                          let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+                    else { throw error("bad \\u escape") }
+                    index += 4
+                    if (0xD800...0xDBFF).contains(code) { pendingHigh = code; continue }
+                    var value = code
+                    if (0xDC00...0xDFFF).contains(code) {
+                        guard let high = pendingHigh else { throw error("lone surrogate") }
+                        value = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
+                    }
+                    pendingHigh = nil
+                    guard let scalar = Unicode.Scalar(value) else { throw error("bad \\u escape") }
+                    scalars.append(scalar)
+                default: throw error("bad escape")
+                }
+                if pendingHigh != nil, escape != UInt8(ascii: "u") { throw error("lone surrogate") }
+            }
+            throw error("unterminated string")
+        }
+    }
+}
