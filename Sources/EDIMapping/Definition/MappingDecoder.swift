@@ -5,7 +5,7 @@ struct MappingDecoder {
     let table: (String, Int) throws(MappingError) -> CodeTable
 
     static let bindingKeys: Set<String> = [
-        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "bindings",
+        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "count", "bindings",
     ]
 
     func fail(_ node: MappingNode?, _ message: String) -> MappingError {
@@ -50,6 +50,7 @@ struct MappingDecoder {
         }
         binding.required = node["required"]?.text == "true"
         binding.writesIndex = node["index"]?.text == "true"
+        if let count = node["count"]?.text { binding.count = JSONPointer(count) }
         if let direction = node["direction"] {
             switch direction.text {
             case "both": binding.direction = .both
@@ -71,8 +72,8 @@ struct MappingDecoder {
         }
         if !binding.isGroup {
             guard binding.path != nil else { throw fail(node, "binding \(binding.id): a value binding needs a path") }
-            if binding.json == nil, binding.emit == nil, !binding.writesIndex {
-                throw fail(node, "binding \(binding.id): give `json:`, `emit:` or `index: true`")
+            if binding.json == nil, binding.emit == nil, !binding.writesIndex, binding.count == nil {
+                throw fail(node, "binding \(binding.id): give `json:`, `emit:`, `count:` or `index: true`")
             }
             if case let .edi(path)? = binding.path, path.element == nil {
                 throw fail(node, "binding \(binding.id): an EDI value path must end in an element (`SEG/02`)")

@@ -46,6 +46,9 @@ struct Binding: Sendable, Hashable {
     var when: JSONPointer?
     /// On write, the 1-based index of the enclosing loop item (X12 `LX01`, `PO101`); ignored on read.
     var writesIndex = false
+    /// On write, the number of values matching this pattern (`*` = any array item) in the whole
+    /// document (X12 `CTT01`); ignored on read.
+    var count: JSONPointer?
     var children: [Binding] = []
 
     var isGroup: Bool { isLoop || !children.isEmpty }

@@ -26,20 +26,33 @@ protocol SourceWriter {
 /// Applies bindings in both directions; the syntax-specific parts come from a reader or writer.
 struct BindingWalker {
     let file: String
+    /// The whole canonical document being written (for `count:` bindings).
+    var root: JSONValue = .null
 
     func read<R: SourceReader>(_ bindings: [Binding], in context: R.Context, with reader: R) throws(MappingError) -> JSONValue {
+        var found = false
+        return try read(bindings, in: context, with: reader, found: &found)
+    }
+
+    /// `found` turns true when any value came from the document (not from a default), so a
+    /// group made only of defaults does not appear.
+    private func read<R: SourceReader>(
+        _ bindings: [Binding], in context: R.Context, with reader: R, found: inout Bool
+    ) throws(MappingError) -> JSONValue {
         var result = JSONValue.object([:])
         for binding in bindings where binding.reads {
             if binding.isLoop, binding.path != nil, let pointer = binding.json {
                 var items: [JSONValue] = []
                 for instance in reader.instances(binding, in: context) {
-                    items.append(try read(binding.children, in: instance, with: reader))
+                    var ignored = false
+                    items.append(try read(binding.children, in: instance, with: reader, found: &ignored))
                 }
                 if items.isEmpty {
                     if binding.required { throw missing(binding, at: reader.position(of: context)) }
                     continue
                 }
                 pointer.set(.array(items), in: &result)
+                found = true
             } else if binding.isGroup {
                 let scope: R.Context
                 if binding.path != nil {
@@ -51,9 +64,11 @@ struct BindingWalker {
                 } else {
                     scope = context
                 }
-                let object = try read(binding.children, in: scope, with: reader)
+                var groupFound = false
+                let object = try read(binding.children, in: scope, with: reader, found: &groupFound)
+                found = found || groupFound
                 if let pointer = binding.json {
-                    if object != .object([:]) {
+                    if groupFound, object != .object([:]) {
                         pointer.set(object, in: &result)
                     } else if binding.required {
                         throw missing(binding, at: reader.position(of: scope))
@@ -65,7 +80,9 @@ struct BindingWalker {
                 var value: JSONValue?
                 if let raw = reader.value(path, in: context), !raw.isEmpty {
                     switch binding.codec.read(raw) {
-                    case let .success(decoded): value = decoded
+                    case let .success(decoded):
+                        value = decoded
+                        found = true
                     case let .failure(failure):
                         throw .binding(file: file, binding: binding.id, position: reader.position(of: context) + " (\(path))", message: failure.message)
                     }
@@ -115,6 +132,8 @@ struct BindingWalker {
                 let location = binding.json.map { pointer.appending($0) } ?? pointer
                 if binding.writesIndex, let index {
                     text = String(index + 1)
+                } else if let pattern = binding.count {
+                    text = String(Self.count(pattern.tokens[...], in: root))
                 } else if let member = binding.json, let value = member.value(in: json), value != .null {
                     text = try encode(value, binding, at: location)
                 } else if let emit = binding.emit {
@@ -145,6 +164,19 @@ struct BindingWalker {
 
     private func missing(_ binding: Binding, at position: String) -> MappingError {
         .binding(file: file, binding: binding.id, position: position, message: "required value is missing")
+    }
+
+    /// How many values match a pointer pattern in which `*` stands for every array item.
+    static func count(_ tokens: ArraySlice<String>, in value: JSONValue) -> Int {
+        guard let token = tokens.first else { return value == .null ? 0 : 1 }
+        switch value {
+        case let .array(elements) where token == "*":
+            return elements.reduce(0) { $0 + count(tokens.dropFirst(), in: $1) }
+        case let .object(members):
+            return members[token].map { count(tokens.dropFirst(), in: $0) } ?? 0
+        default:
+            return 0
+        }
     }
 
     /// Deep merge of objects (groups without a `json:` pointer write into their parent).

@@ -196,7 +196,7 @@ struct EDIMappingEngine {
         for (offset, document) in documents.enumerated() {
             let root = EDIBuildGroup(bindingID: "", parent: nil)
             root.attached = true
-            try BindingWalker(file: definition.file).write(
+            try BindingWalker(file: definition.file, root: document).write(
                 definition.bindings, json: document, at: JSONPointer(tokens: []), into: root, index: nil,
                 with: EDISourceWriter(delimiters: delimiters))
             let body = root.segments(trailer: Set(settings.trailer))
