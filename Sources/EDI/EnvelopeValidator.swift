@@ -225,10 +225,14 @@ public struct EnvelopeValidator {
         current!.setsReceived += 1
         if accepted { current!.setsAccepted += 1 }
         if group != nil {
+            group!.setTypeCounts[r.identifier, default: 0] += 1
             group!.received += 1
             if accepted { group!.accepted += 1 }
             if keepAcceptedSets || !accepted { group!.sets.append(r) }
-        } else if keepAcceptedSets || !accepted {
+        } else {
+            current!.ungroupedSetTypeCounts[r.identifier, default: 0] += 1
+        }
+        if group == nil, keepAcceptedSets || !accepted {
             if x12 {
                 current!.issues.append(issue(true, .invalidContent, .invalidOccurrenceOutside, h, nil, "transaction set outside a functional group"))
             }

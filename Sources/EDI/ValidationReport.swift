@@ -125,6 +125,8 @@ public struct GroupReport: Sendable, Equatable {
     public var received = 0
     /// Sets accepted.
     public var accepted = 0
+    /// Sets received, by identifier (`850`, `ORDERS`).
+    public var setTypeCounts: [String: Int] = [:]
     /// GE01 / UNE 0060 as written, when present.
     public var declaredCount: Int?
     /// Group envelope problems.
@@ -175,6 +177,8 @@ public struct InterchangeReport: Sendable {
     public var groups: [GroupReport] = []
     /// EDIFACT messages outside any group.
     public var ungroupedSets: [TransactionSetReport] = []
+    /// Ungrouped sets received, by identifier.
+    public var ungroupedSetTypeCounts: [String: Int] = [:]
     /// Sets received in the whole interchange.
     public var setsReceived = 0
     /// Sets accepted in the whole interchange.

@@ -53,3 +53,12 @@ func expectGolden(_ actual: [UInt8], _ name: String, sourceLocation: SourceLocat
     let expected = try fixture("golden/" + name)
     #expect(actual.text == expected.text, "golden \(name)", sourceLocation: sourceLocation)
 }
+
+/// The repository's guide folder (found from this source file, as the tests run from the build folder).
+let guidesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../edi-mappings/guides").standardizedFileURL.path
+
+/// The guides, loaded once.
+let repositoryGuides: GuideCatalog = {
+    do { return try GuideCatalog.load(directory: guidesDirectory) } catch { fatalError("guides: \(error)") }
+}()
