@@ -169,6 +169,7 @@ public enum JSONText {
             }
             while index < bytes.count {
                 let byte = bytes[index]
+                if pendingHigh != nil, byte != UInt8(ascii: "\\") { throw error("lone surrogate") }
                 if byte == UInt8(ascii: "\"") {
                     index += 1
                     flush(&run, into: &scalars)
@@ -195,7 +196,12 @@ public enum JSONText {
                           let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
                     else { throw error("bad \\u escape") }
                     index += 4
-                    if (0xD800...0xDBFF).contains(code) { pendingHigh = code; continue }
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard pendingHigh == nil else { throw error("lone surrogate") }
+                        pendingHigh = code
+                        continue
+                    }
+                    if pendingHigh != nil, !(0xDC00...0xDFFF).contains(code) { throw error("lone surrogate") }
                     var value = code
                     if (0xDC00...0xDFFF).contains(code) {
                         guard let high = pendingHigh else { throw error("lone surrogate") }
@@ -208,7 +214,7 @@ public enum JSONText {
                 }
                 if pendingHigh != nil, escape != UInt8(ascii: "u") { throw error("lone surrogate") }
             }
-            throw error("unterminated string")
+            throw error(pendingHigh == nil ? "unterminated string" : "lone surrogate")
         }
     }
 }

@@ -171,6 +171,12 @@ public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertibl
     /// What is wrong.
     public var message: String
 
+    /// Creates an error.
+    public init(location: String, message: String) {
+        self.location = location
+        self.message = message
+    }
+
     /// `location: message`.
     public var description: String { "\(location): \(message)" }
 }
