@@ -202,7 +202,16 @@ enum JSONText {
         out.append(UInt8(ascii: "\""))
         let valid = bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
         let source: [UInt8] = valid ? Array(bytes) : Array(String(decoding: bytes, as: UTF8.self).utf8)
-        for b in source {
+        var i = 0
+        while i < source.count {
+            let b = source[i]
+            i += 1
+            // A byte order mark is written escaped, as JSON readers may drop a literal one.
+            if b == 0xEF, i + 1 < source.count, source[i] == 0xBB, source[i + 1] == 0xBF {
+                out += Array("\\ufeff".utf8)
+                i += 2
+                continue
+            }
             switch b {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), b]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), b]
