@@ -58,19 +58,20 @@ public struct XMLWriter: Sendable {
             return
         }
         out += ">"
-        let onlyText = element.children.allSatisfy { if case .text = $0 { true } else { false } }
+        // Indentation is added only between child elements: in mixed content it would change the text.
+        let onlyElements = element.children.allSatisfy { if case .element = $0 { true } else { false } }
         for child in element.children {
             switch child {
             case let .text(text):
                 out += Self.escape(text, quote: false)
             case let .element(child):
-                if let indent, !onlyText {
+                if let indent, onlyElements {
                     out += "\n" + String(repeating: indent, count: depth + 1)
                 }
                 write(child, depth: depth + 1, scope: scope, into: &out)
             }
         }
-        if let indent, !onlyText {
+        if let indent, onlyElements {
             out += "\n" + String(repeating: indent, count: depth)
         }
         out += "</\(name)>"

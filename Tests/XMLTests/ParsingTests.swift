@@ -79,6 +79,14 @@ struct ParsingTests {
         #expect(again == original)
     }
 
+    @Test("mixed content is written without indentation, so its text survives a round trip (found by fuzzing)")
+    func mixedContentRoundTrip() throws {
+        let original = try SafeXMLParser().parse("<a>x<b>y</b>z<c/></a>").tree()
+        let again = try SafeXMLParser().parse(XMLWriter().string(original)).tree()
+        #expect(again == original)
+        #expect(again.root.text == "xyz")
+    }
+
     @Test("the writer escapes markup and attribute whitespace")
     func escaping() throws {
         let element = XMLTreeElement(
