@@ -71,7 +71,9 @@ struct MappingDecoder {
             throw fail(node, "binding \(binding.id): a loop needs a `json:` array pointer")
         }
         if !binding.isGroup {
-            guard binding.path != nil else { throw fail(node, "binding \(binding.id): a value binding needs a path") }
+            guard binding.path != nil || (binding.defaultValue != nil && binding.json != nil) else {
+                throw fail(node, "binding \(binding.id): a value binding needs a path (or is a constant: `json:` + `default:`)")
+            }
             if binding.json == nil, binding.emit == nil, !binding.writesIndex, binding.count == nil {
                 throw fail(node, "binding \(binding.id): give `json:`, `emit:`, `count:` or `index: true`")
             }

@@ -69,13 +69,17 @@ struct BindingWalker {
                 found = found || groupFound
                 if let pointer = binding.json {
                     if groupFound, object != .object([:]) {
-                        pointer.set(object, in: &result)
+                        // Merge: other bindings may already have filled members of this object.
+                        pointer.set(pointer.value(in: result).map { Self.merge($0, object) } ?? object, in: &result)
                     } else if binding.required {
                         throw missing(binding, at: reader.position(of: scope))
                     }
                 } else {
                     result = Self.merge(result, object)
                 }
+            } else if let pointer = binding.json, binding.path == nil, let constant = binding.defaultValue {
+                // A constant: the canonical value the partner format leaves implicit.
+                pointer.set(constant, in: &result)
             } else if let pointer = binding.json, let path = binding.path {
                 var value: JSONValue?
                 if let raw = reader.value(path, in: context), !raw.isEmpty {
