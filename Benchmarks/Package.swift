@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "EDI", path: "Sources/EDI", swiftSettings: swiftSettings),
         .executableTarget(
             name: "edi-bench", dependencies: ["EDI"],
-            swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked", "-wmo"])]
+            swiftSettings: swiftSettings
         ),
     ]
 )

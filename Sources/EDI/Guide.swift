@@ -52,6 +52,8 @@ public struct ElementRule: Sendable {
     public var maxRepeat: Int
     /// EDIFACT dates whose format is given by the sibling qualifier component (DTM C507: 2380 by 2379).
     public var dateFormatBySibling: Int?
+    /// The codes as bytes, compared without building strings.
+    var codeBytes: [[UInt8]] { codes.map { $0.map { Array($0.utf8) } } ?? [] }
 }
 
 /// The rule for one segment: its elements in order.

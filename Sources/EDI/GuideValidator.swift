@@ -1,215 +1,298 @@
-/// Checks one transaction set's segment order, loops, usage, repeats and elements against a guide.
+/// Checks one transaction set's segment order, loops, usage, repeats and elements against a compiled guide.
+///
+/// Works on the set's raw bytes and separator table; it allocates only per set and when reporting an error.
 struct GuideValidator {
     let guide: Guide
+    let compiled: CompiledGuide
     let knownTags: Set<SegmentTag>
 
     private struct Frame {
-        var nodes: [GuideNode]
+        var loop: Int
         var index: Int
-        var counts: [Int]
-        var loopID: String?
     }
 
     func validate(_ set: TransactionSet, report: inout TransactionSetReport) {
-        let x12 = guide.standard == .x12
-        var stack = [Frame(nodes: guide.structure, index: 0, counts: Array(repeating: 0, count: guide.structure.count), loopID: nil)]
+        var counts = [Int](repeating: 0, count: compiled.nodes.count)
+        var stack = [Frame(loop: 0, index: 0)]
+        stack.reserveCapacity(8)
         var issues: [SegmentIssue] = []
-        let count = set.store.count
-        let hasTrailer = set.trailer != nil
-        for i in 0..<count {
-            let seg = set.store[i]
-            let position = i + 1
-            let tag = seg.tag
-            if place(tag, &stack, position: position, offset: seg.offset, issues: &issues) {
-                if let rule = guide.segments[tag] {
-                    let elementIssues = checkElements(seg, rule)
-                    if !elementIssues.isEmpty {
-                        issues.append(SegmentIssue(tag: seg.tagText, position: position, loopID: stack.last?.loopID, x12Code: .segmentHasElementErrors,
-                                                   edifactCode: nil, elements: elementIssues, offset: seg.offset))
+        var bounds = [Int](repeating: 0, count: 32)
+        let store = set.store
+        let count = store.count
+        store.bytes.withUnsafeBufferPointer { buf in
+            store.separators.withUnsafeBufferPointer { seps in
+                for i in 0..<count {
+                    let r = store.records[i]
+                    let position = i + 1
+                    let rule = place(r.tag, &stack, &counts, position: position, offset: r.offset, issues: &issues)
+                    if rule == Int.min {
+                        let known = knownTags.contains(r.tag)
+                        issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
+                                                   x12Code: known ? .segmentOutOfSequence : .unrecognizedSegment,
+                                                   edifactCode: .notSupportedInPosition, offset: r.offset))
+                    } else if rule >= 0 {
+                        let elementIssues = checkElements(buf, seps, r, compiled.rules[rule], store.delimiters, &bounds)
+                        if !elementIssues.isEmpty {
+                            issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
+                                                       x12Code: .segmentHasElementErrors, edifactCode: nil, elements: elementIssues, offset: r.offset))
+                        }
                     }
                 }
-            } else {
-                let known = knownTags.contains(tag)
-                issues.append(SegmentIssue(tag: seg.tagText, position: position, loopID: stack.last?.loopID,
-                                           x12Code: known ? .segmentOutOfSequence : .unrecognizedSegment,
-                                           edifactCode: .notSupportedInPosition, offset: seg.offset))
             }
         }
         // End of the set: whatever mandatory node is still unseen is missing (the trailer is the envelope's business).
-        let endOffset = set.store.count > 0 ? set.store[count - 1].offset : set.offset
-        while let frame = stack.popLast() {
-            missing(in: frame, from: frame.index, to: frame.nodes.count, position: count, offset: endOffset, issues: &issues,
-                    skipTrailer: !hasTrailer)
+        let endOffset = count > 0 ? store.records[count - 1].offset : set.offset
+        while let f = stack.popLast() {
+            missing(f, counts, position: count, offset: endOffset, issues: &issues)
         }
         if let (tag, pos) = guide.businessIdentifier {
             let t = SegmentTag(tag)
-            for i in 0..<count where set.store[i].tag == t {
-                report.businessIdentifier = (tag + (pos < 10 ? "0" : "") + String(pos), set.store[i].value(pos))
+            for i in 0..<count where store.records[i].tag == t {
+                report.businessIdentifier = (tag + (pos < 10 ? "0" : "") + String(pos), store[i].value(pos))
                 break
             }
         }
         report.segmentIssues += issues
         report.guideChecked = true
-        _ = x12
     }
 
-    /// Finds where `tag` fits, moving through loops; false when it fits nowhere from here.
-    private func place(_ tag: SegmentTag, _ stack: inout [Frame], position: Int, offset: Int, issues: inout [SegmentIssue]) -> Bool {
+    /// Finds where `tag` fits, moving through loops. Returns the segment's rule index, -1 when it has no rules, `Int.min` when it fits nowhere.
+    private func place(_ tag: SegmentTag, _ stack: inout [Frame], _ counts: inout [Int], position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
+        let nodes = compiled.nodes
         var level = stack.count - 1
         while level >= 0 {
-            let frame = stack[level]
-            // Inside a loop its trigger (node 0) only matches through the parent: a second one starts a new iteration.
-            var k = level > 0 && frame.index == 0 ? 1 : frame.index
-            while k < frame.nodes.count {
-                let node = frame.nodes[k]
-                if node.trigger == tag {
-                    // Leave deeper loops first: their unseen mandatory nodes are missing.
+            let loop = nodes[stack[level].loop]
+            // Inside a loop its trigger (child 0) only matches through the parent: a second one starts a new iteration.
+            var k = level > 0 && stack[level].index == 0 ? 1 : stack[level].index
+            while k < loop.childCount {
+                let ci = loop.firstChild + k
+                if nodes[ci].trigger == tag {
                     while stack.count - 1 > level {
-                        let f = stack.removeLast()
-                        missing(in: f, from: f.index, to: f.nodes.count, position: position, offset: offset, issues: &issues, skipTrailer: false)
+                        missing(stack.removeLast(), counts, position: position, offset: offset, issues: &issues)
                     }
-                    let from = stack[level].counts[stack[level].index] > 0 ? stack[level].index + 1 : stack[level].index
-                    missing(in: stack[level], from: from, to: k, position: position, offset: offset, issues: &issues, skipTrailer: false)
+                    missing(stack[level], counts, upTo: k, position: position, offset: offset, issues: &issues)
                     stack[level].index = k
-                    stack[level].counts[k] += 1
-                    let uses = stack[level].counts[k]
-                    switch node {
-                    case .segment:
-                        if uses > node.maxUse {
-                            issues.append(SegmentIssue(tag: tag.description, position: position, loopID: stack[level].loopID, x12Code: .segmentOverMaximumUse,
+                    counts[ci] += 1
+                    var node = nodes[ci]
+                    if !node.isLoop {
+                        if counts[ci] > node.maxUse {
+                            issues.append(SegmentIssue(tag: tag.description, position: position, loopID: compiled.loopIDs[loop.loopIDIndex], x12Code: .segmentOverMaximumUse,
                                                        edifactCode: .tooManySegmentRepetitions, offset: offset))
                         }
-                    case let .loop(id, _, _, children):
-                        if uses > node.maxUse {
-                            issues.append(SegmentIssue(tag: tag.description, position: position, loopID: id, x12Code: .loopOverMaximum,
-                                                       edifactCode: .tooManyGroupRepetitions, offset: offset))
-                        }
-                        var inner = Frame(nodes: children, index: 0, counts: Array(repeating: 0, count: children.count), loopID: id)
-                        inner.counts[0] = 1
-                        stack.append(inner)
-                        // A loop whose trigger is itself a loop (rare) is entered one level at a time.
-                        if case let .loop(innerID, _, _, innerChildren) = children[0] {
-                            var deeper = Frame(nodes: innerChildren, index: 0, counts: Array(repeating: 0, count: innerChildren.count), loopID: innerID)
-                            deeper.counts[0] = 1
-                            stack.append(deeper)
-                        }
+                        return node.rule
                     }
-                    return true
+                    if counts[ci] > node.maxUse {
+                        issues.append(SegmentIssue(tag: tag.description, position: position, loopID: compiled.loopIDs[node.loopIDIndex], x12Code: .loopOverMaximum,
+                                                   edifactCode: .tooManyGroupRepetitions, offset: offset))
+                    }
+                    // Enter the loop (and a loop that is its trigger), starting a fresh iteration.
+                    var current = ci
+                    while true {
+                        for j in node.firstChild..<(node.firstChild + node.childCount) { counts[j] = 0 }
+                        counts[node.firstChild] = 1
+                        stack.append(Frame(loop: current, index: 0))
+                        current = node.firstChild
+                        node = nodes[current]
+                        if !node.isLoop { return node.rule }
+                    }
                 }
                 k += 1
             }
             level -= 1
         }
-        return false
+        return Int.min
     }
 
-    private func missing(in frame: Frame, from: Int, to: Int, position: Int, offset: Int, issues: inout [SegmentIssue], skipTrailer: Bool) {
-        guard from < to else { return }
-        for k in from..<to where frame.counts[k] == 0 && frame.nodes[k].usage == .mandatory {
-            let trig = frame.nodes[k].trigger
+    private func missing(_ f: Frame, _ counts: [Int], upTo end: Int? = nil, position: Int, offset: Int, issues: inout [SegmentIssue]) {
+        let loop = compiled.nodes[f.loop]
+        let to = end ?? loop.childCount
+        guard f.index < to else { return }
+        for k in f.index..<to {
+            let n = compiled.nodes[loop.firstChild + k]
+            guard n.mandatory, counts[loop.firstChild + k] == 0 else { continue }
+            let trig = n.trigger
             if trig == .SE || trig == .UNT || trig == .ST || trig == .UNH { continue }
-            issues.append(SegmentIssue(tag: trig.description, position: position, loopID: frame.loopID, x12Code: .mandatorySegmentMissing,
+            issues.append(SegmentIssue(tag: trig.description, position: position, loopID: compiled.loopIDs[loop.loopIDIndex], x12Code: .mandatorySegmentMissing,
                                        edifactCode: .missing, offset: offset))
         }
     }
 
     // MARK: Elements
 
-    private func checkElements(_ seg: Segment, _ rule: SegmentRule) -> [ElementIssue] {
+    private func checkElements(_ buf: UnsafeBufferPointer<UInt8>, _ seps: UnsafeBufferPointer<Int32>, _ r: SegmentRecord, _ rule: CompiledGuide.Rule,
+                               _ d: Delimiters, _ bounds: inout [Int]) -> [ElementIssue] {
         var out: [ElementIssue] = []
         let x12 = guide.standard == .x12
-        let n = seg.elementCount
-        if n > rule.elements.count {
-            out.append(ElementIssue(position: rule.elements.count + 1, x12Code: .tooManyElements, edifactCode: .tooManyConstituents,
-                                    value: seg.element(rule.elements.count + 1)?.text))
+        let n = Int(r.separatorCount)
+        let firstSep = Int(r.firstSeparator)
+        func range(_ p: Int) -> (Int, Int) {
+            let from = Int(seps[firstSep + p - 1]) + 1
+            let to = p < n ? Int(seps[firstSep + p]) : Int(r.contentEnd)
+            return (from, to)
         }
-        for (i, r) in rule.elements.enumerated() {
+        if n > rule.count {
+            let (f, t) = range(rule.count + 1)
+            out.append(ElementIssue(position: rule.count + 1, x12Code: .tooManyElements, edifactCode: .tooManyConstituents,
+                                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[f..<t]), as: UTF8.self)))
+        }
+        for i in 0..<rule.count {
             let position = i + 1
-            guard let e = seg.element(position), !e.isEmpty else {
-                if r.usage == .mandatory {
-                    out.append(ElementIssue(position: position, reference: r.reference, x12Code: .mandatoryElementMissing, edifactCode: .missing))
+            let v = compiled.values[rule.first + i]
+            if position > n {
+                if v.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
+                continue
+            }
+            let (from, to) = range(position)
+            if from >= to {
+                if v.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
+                continue
+            }
+            if let rep = d.repetition, r.tag != .ISA, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(rep) {
+                let reps = Element(bytes: ArraySlice(buf[from..<to]), delimiters: d).repetitions
+                if reps.count > v.maxRepeat {
+                    out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .tooManyRepetitions, edifactCode: .tooManyConstituents))
+                    continue
+                }
+                for (ri, e) in reps.enumerated() {
+                    e.bytes.withUnsafeBufferPointer { rb in
+                        checkOccurrence(rb, 0, rb.count, v, position: position, repetition: ri + 1, d: d, x12: x12, bounds: &bounds, out: &out)
+                    }
                 }
                 continue
             }
-            let reps = e.repetitions
-            if reps.count > r.maxRepeat {
-                out.append(ElementIssue(position: position, reference: r.reference, x12Code: .tooManyRepetitions, edifactCode: .tooManyConstituents))
-                continue
-            }
-            for (ri, rep) in reps.enumerated() {
-                let repetition = reps.count > 1 ? ri + 1 : nil
-                let comps = rep.components
-                if r.type == .composite {
-                    if comps.count > r.components.count {
-                        out.append(ElementIssue(position: position, component: r.components.count + 1, repetition: repetition, reference: r.reference,
-                                                x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
-                    }
-                    for (ci, cr) in r.components.enumerated() {
-                        let c = ci < comps.count ? comps[ci] : nil
-                        let sibling = cr.dateFormatBySibling.flatMap { $0 - 1 < comps.count && $0 >= 1 ? comps[$0 - 1].text : nil }
-                        if let issue = checkValue(c?.valueBytes ?? [], cr, position: position, component: ci + 1, repetition: repetition,
-                                                  x12: x12, dateFormat: sibling) {
-                            out.append(issue)
-                        }
-                    }
-                } else {
-                    if comps.count > 1 && !(x12 && seg.tag == .ISA) {
-                        out.append(ElementIssue(position: position, repetition: repetition, reference: r.reference, x12Code: .tooManyComponents,
-                                                edifactCode: .tooManyConstituents, value: rep.text))
-                        continue
-                    }
-                    if let issue = checkValue(comps[0].valueBytes, r, position: position, component: nil, repetition: repetition, x12: x12, dateFormat: nil) {
-                        out.append(issue)
-                    }
-                }
-            }
+            checkOccurrence(buf, from, to, v, position: position, repetition: nil, d: d, x12: x12 && r.tag != .ISA, bounds: &bounds, out: &out)
         }
         return out
     }
 
-    private func checkValue(_ v: ArraySlice<UInt8>, _ r: ElementRule, position: Int, component: Int?, repetition: Int?, x12: Bool, dateFormat: String?) -> ElementIssue? {
-        func issue(_ x: ElementErrorCode, _ e: SyntaxErrorCode) -> ElementIssue {
-            ElementIssue(position: position, component: component, repetition: repetition, reference: r.reference, x12Code: x, edifactCode: e,
-                         value: String(decoding: v, as: UTF8.self))
+    /// Checks one occurrence of an element (simple or composite) lying in `buf[from..<to]`.
+    private func checkOccurrence(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: CompiledGuide.Value, position: Int, repetition: Int?,
+                                 d: Delimiters, x12: Bool, bounds: inout [Int], out: inout [ElementIssue]) {
+        // Component boundaries, honouring the release character.
+        // `bounds` is reused across segments: written by index, grown only when a composite is longer than any before.
+        var used = 0
+        func mark(_ a: Int, _ b: Int) {
+            if used + 2 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: max(16, bounds.count))) }
+            bounds[used] = a
+            bounds[used + 1] = b
+            used += 2
         }
-        if v.isEmpty {
-            return r.usage == .mandatory ? ElementIssue(position: position, component: component, repetition: repetition, reference: r.reference,
-                                                        x12Code: .mandatoryElementMissing, edifactCode: .missing) : nil
+        var start = from
+        var j = from
+        let comp = d.component
+        let release = d.release ?? 0
+        let hasRelease = d.release != nil
+        var escaped = false
+        while j < to {
+            let b = buf[j]
+            if hasRelease && b == release {
+                escaped = true
+                j += 2
+                continue
+            }
+            if b == comp {
+                mark(start, j)
+                start = j + 1
+            }
+            j += 1
         }
+        mark(start, max(start, to))
+        let componentCount = used / 2
+        if v.type != .composite {
+            if componentCount > 1 && x12 {
+                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents,
+                                        value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
+                return
+            }
+            if componentCount > 1 {
+                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
+                return
+            }
+            checkValue(buf, from, to, escaped, v, position: position, component: nil, repetition: repetition, x12: x12, dateFormat: nil, release: d.release, out: &out)
+            return
+        }
+        if componentCount > v.componentCount {
+            out.append(ElementIssue(position: position, component: v.componentCount + 1, repetition: repetition, reference: compiled.references[v.referenceIndex],
+                                    x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
+        }
+        for c in 0..<v.componentCount {
+            let cv = compiled.values[v.firstComponent + c]
+            let cf = c < componentCount ? bounds[2 * c] : to
+            let ct = c < componentCount ? bounds[2 * c + 1] : to
+            var fmt: ArraySlice<UInt8>?
+            if let s = cv.dateFormatBySibling, s >= 1, s <= componentCount {
+                fmt = ArraySlice(UnsafeBufferPointer(rebasing: buf[bounds[2 * (s - 1)]..<bounds[2 * (s - 1) + 1]]))
+            }
+            checkValue(buf, cf, ct, escaped, cv, position: position, component: c + 1, repetition: repetition, x12: x12, dateFormat: fmt, release: d.release, out: &out)
+        }
+    }
+
+    private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ v: CompiledGuide.Value, position: Int,
+                            component: Int?, repetition: Int?, x12: Bool, dateFormat: ArraySlice<UInt8>?, release: UInt8?, out: inout [ElementIssue]) {
+        if escaped, let release, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(release) {
+            // Rare: resolve escapes into a copy and check that.
+            let plain = Array(Element.unescape(ArraySlice(UnsafeBufferPointer(rebasing: buf[from..<to])), release: release))
+            plain.withUnsafeBufferPointer { p in
+                checkValue(p, 0, p.count, false, v, position: position, component: component, repetition: repetition, x12: x12, dateFormat: dateFormat, release: nil, out: &out)
+            }
+            return
+        }
+        func issue(_ x: ElementErrorCode, _ e: SyntaxErrorCode) {
+            out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: x, edifactCode: e,
+                                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
+        }
+        if from >= to {
+            if v.mandatory {
+                out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.referenceIndex],
+                                        x12Code: .mandatoryElementMissing, edifactCode: .missing))
+            }
+            return
+        }
+        let value = buf[from..<to]
         // Length excludes a minus sign, and for decimal types the decimal point.
-        var length = v.count
-        var digitsOnly = true
-        var points = 0
-        for (i, b) in zip(v.indices, v) {
-            if b == UInt8(ascii: "-"), i == v.startIndex { length -= 1; continue }
-            if b == UInt8(ascii: ".") || (!x12 && b == UInt8(ascii: ",")) { points += 1; continue }
-            if !ByteClass.isDigit(b) { digitsOnly = false }
-        }
-        switch r.type {
-        case .implied:
-            if !digitsOnly || points > 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
-        case .decimal, .numeric:
-            if !digitsOnly || points > 1 || length == 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
-            length -= points
-            if length == 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
+        var length = to - from
+        switch v.type {
+        case .implied, .decimal, .numeric:
+            var digits = 0
+            var points = 0
+            var bad = false
+            for idx in from..<to {
+                let b = buf[idx]
+                if ByteClass.isDigit(b) {
+                    digits += 1
+                } else if b == UInt8(ascii: "-") && idx == from {
+                    continue
+                } else if b == UInt8(ascii: ".") || (!x12 && b == UInt8(ascii: ",")) {
+                    points += 1
+                } else {
+                    bad = true
+                }
+            }
+            if case .implied = v.type, points > 0 { bad = true }
+            if bad || points > 1 || digits == 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
+            length = digits
         case .alphabetic:
-            length = v.count
-            if v.contains(where: ByteClass.isDigit) { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
+            if value.contains(where: ByteClass.isDigit) { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
         case .date:
-            length = v.count
-            if !CalendarCheck.isValidDate(Array(v)) { return issue(.invalidDate, .invalidValue) }
+            if !CalendarCheck.isValidDate(value) { return issue(.invalidDate, .invalidValue) }
         case .time:
-            length = v.count
-            if !CalendarCheck.isValidTime(Array(v)) { return issue(.invalidTime, .invalidValue) }
+            if !CalendarCheck.isValidTime(value) { return issue(.invalidTime, .invalidValue) }
         case .string, .identifier, .alphanumeric, .composite:
-            length = v.count
-            if v.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return issue(.invalidCharacter, .invalidCharacters) }
+            for b in value where b < 0x20 || b == 0x7F { return issue(.invalidCharacter, .invalidCharacters) }
         }
-        if length < r.minLength { return issue(.tooShort, .elementTooShort) }
-        if length > r.maxLength { return issue(.tooLong, .elementTooLong) }
-        if let codes = r.codes, !codes.contains(String(decoding: v, as: UTF8.self)) { return issue(.invalidCode, .invalidValue) }
-        if let fmt = dateFormat, !Self.edifactDateOK(Array(v), format: fmt) { return issue(.invalidDate, .invalidValue) }
-        return nil
+        if length < v.minLength { return issue(.tooShort, .elementTooShort) }
+        if length > v.maxLength { return issue(.tooLong, .elementTooLong) }
+        if v.codesIndex >= 0 {
+            var found = false
+            for code in compiled.codeLists[v.codesIndex] where code.count == to - from {
+                if code.withUnsafeBufferPointer({ c in memcmpEqual(c, buf, from, to) }) {
+                    found = true
+                    break
+                }
+            }
+            if !found { return issue(.invalidCode, .invalidValue) }
+        }
+        if let fmt = dateFormat, !Self.edifactDateOK(Array(value), format: String(decoding: fmt, as: UTF8.self)) { return issue(.invalidDate, .invalidValue) }
     }
 
     /// EDIFACT date/time formats of data element 2379 that the guides use.
@@ -226,21 +309,34 @@ struct GuideValidator {
     }
 }
 
+private func memcmpEqual(_ code: UnsafeBufferPointer<UInt8>, _ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+    var i = 0
+    while i < code.count {
+        if code[i] != buf[from + i] { return false }
+        i += 1
+    }
+    return true
+}
+
 /// All guides of a folder tree, selected per set by standard, version and identifier.
 public struct GuideCatalog: TransactionSetChecker {
     /// The guides by key (`x12 004010 850`).
     public let guides: [String: Guide]
+    private let compiled: [String: CompiledGuide]
     private let knownTags: [String: Set<SegmentTag>]
 
     /// Builds a catalogue from parsed guides.
     public init(guides: [Guide]) {
         var byKey: [String: Guide] = [:]
         var tags: [String: Set<SegmentTag>] = [:]
+        var compiled: [String: CompiledGuide] = [:]
         for g in guides {
             byKey[Self.key(g.standard, g.version, g.identifier)] = g
+            compiled[Self.key(g.standard, g.version, g.identifier)] = CompiledGuide(g)
             tags[g.standard.rawValue + g.version, default: []].formUnion(g.segments.keys)
         }
         self.guides = byKey
+        self.compiled = compiled
         knownTags = tags
     }
 
@@ -255,8 +351,10 @@ public struct GuideCatalog: TransactionSetChecker {
 
     /// Checks a set against its guide; sets without a guide are left alone.
     public func check(_ set: TransactionSet, standard: EDIStandard, version: String, report: inout TransactionSetReport) {
-        guard let g = guide(standard: standard, version: version, identifier: report.identifier) else { return }
-        GuideValidator(guide: g, knownTags: knownTags[standard.rawValue + g.version] ?? []).validate(set, report: &report)
+        let v = standard == .x12 ? String(version.prefix(6)) : version
+        let key = Self.key(standard, v, report.identifier)
+        guard let g = guides[key], let c = compiled[key] else { return }
+        GuideValidator(guide: g, compiled: c, knownTags: knownTags[standard.rawValue + g.version] ?? []).validate(set, report: &report)
     }
 
     /// Parses a folder's dictionary and guide texts (name → text).

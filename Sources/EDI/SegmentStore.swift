@@ -52,10 +52,21 @@ public struct SegmentTag: Sendable, Hashable, CustomStringConvertible, Expressib
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static let ISA: SegmentTag = "ISA", IEA: SegmentTag = "IEA", GS: SegmentTag = "GS", GE: SegmentTag = "GE"
-    static let ST: SegmentTag = "ST", SE: SegmentTag = "SE", TA1: SegmentTag = "TA1"
-    static let UNA: SegmentTag = "UNA", UNB: SegmentTag = "UNB", UNZ: SegmentTag = "UNZ", UNG: SegmentTag = "UNG"
-    static let UNE: SegmentTag = "UNE", UNH: SegmentTag = "UNH", UNT: SegmentTag = "UNT"
+    // Envelope tags as constants: computed from literals, so using them costs no lazy-global check.
+    static var ISA: SegmentTag { SegmentTag(rawValue: 0x495341) }
+    static var IEA: SegmentTag { SegmentTag(rawValue: 0x494541) }
+    static var GS: SegmentTag { SegmentTag(rawValue: 0x4753) }
+    static var GE: SegmentTag { SegmentTag(rawValue: 0x4745) }
+    static var ST: SegmentTag { SegmentTag(rawValue: 0x5354) }
+    static var SE: SegmentTag { SegmentTag(rawValue: 0x5345) }
+    static var TA1: SegmentTag { SegmentTag(rawValue: 0x544131) }
+    static var UNA: SegmentTag { SegmentTag(rawValue: 0x554E41) }
+    static var UNB: SegmentTag { SegmentTag(rawValue: 0x554E42) }
+    static var UNZ: SegmentTag { SegmentTag(rawValue: 0x554E5A) }
+    static var UNG: SegmentTag { SegmentTag(rawValue: 0x554E47) }
+    static var UNE: SegmentTag { SegmentTag(rawValue: 0x554E45) }
+    static var UNH: SegmentTag { SegmentTag(rawValue: 0x554E48) }
+    static var UNT: SegmentTag { SegmentTag(rawValue: 0x554E54) }
 }
 
 /// The bytes of a run of consecutive segments with their element boundaries, shared by the segment views.

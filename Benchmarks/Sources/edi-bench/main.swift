@@ -44,7 +44,7 @@ do {
     var checker: (any TransactionSetChecker)?
     if mode == "guide" {
         guard let dir = guidesDir else { FileHandleless.fail("guide mode needs --guides DIR") }
-        FileHandleless.fail("guides not available yet: \(dir)")
+        checker = try GuideCatalog.load(directory: dir)
     }
     let t0 = now()
     let c0 = cpuSeconds()

@@ -1,0 +1,96 @@
+/// A guide flattened into arrays for validation: no enum boxes, no per-set allocation on the happy path.
+struct CompiledGuide: Sendable {
+    struct Node: Sendable {
+        var trigger: SegmentTag
+        var isLoop: Bool
+        var mandatory: Bool
+        var maxUse: Int
+        /// Children of a loop occupy `firstChild..<firstChild+childCount`.
+        var firstChild: Int
+        var childCount: Int
+        /// Index into `loopIDs`; kept out of the node so nodes stay plain data (no reference counting when copied).
+        var loopIDIndex: Int
+        /// Index into `rules` for a segment node, -1 when the guide has no element rules for it.
+        var rule: Int
+    }
+
+    /// Plain data only, so reading one in the hot loop costs no reference counting.
+    struct Value: Sendable {
+        var mandatory: Bool
+        /// Index into `references`.
+        var referenceIndex: Int
+        var type: GuideDataType
+        var minLength: Int
+        var maxLength: Int
+        /// Index into `codeLists`, -1 when any value is allowed.
+        var codesIndex: Int
+        var maxRepeat: Int
+        var dateFormatBySibling: Int?
+        /// Components (for a composite) occupy `firstComponent..<firstComponent+componentCount` of `values`.
+        var firstComponent: Int
+        var componentCount: Int
+    }
+
+    struct Rule: Sendable {
+        /// Elements occupy `first..<first+count` of `values`.
+        var first: Int
+        var count: Int
+    }
+
+    var nodes: [Node] = []
+    var values: [Value] = []
+    var rules: [Rule] = []
+    var loopIDs: [String?] = [nil]
+    var references: [String?] = []
+    var codeLists: [[[UInt8]]] = []
+
+    init(_ guide: Guide) {
+        var ruleIndex: [SegmentTag: Int] = [:]
+        for (tag, rule) in guide.segments.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            ruleIndex[tag] = rules.count
+            let first = values.count
+            // Elements first, contiguous; their components are appended after all elements of the segment.
+            for _ in rule.elements { values.append(Value(mandatory: false, referenceIndex: 0, type: .string, minLength: 0, maxLength: 0, codesIndex: -1, maxRepeat: 1, firstComponent: 0, componentCount: 0)) }
+            for (i, e) in rule.elements.enumerated() {
+                var v = value(e)
+                v.firstComponent = values.count
+                v.componentCount = e.components.count
+                for c in e.components { values.append(value(c)) }
+                values[first + i] = v
+            }
+            rules.append(Rule(first: first, count: rule.elements.count))
+        }
+        // Node 0 is the whole set, a loop without identifier.
+        nodes.append(Node(trigger: SegmentTag(rawValue: 0), isLoop: true, mandatory: true, maxUse: 1, firstChild: 0, childCount: 0, loopIDIndex: 0, rule: -1))
+        place(children: guide.structure, parent: 0, ruleIndex: ruleIndex)
+    }
+
+    private mutating func value(_ e: ElementRule) -> Value {
+        references.append(e.reference)
+        var codesIndex = -1
+        if e.codes != nil {
+            codesIndex = codeLists.count
+            codeLists.append(e.codeBytes)
+        }
+        return Value(mandatory: e.usage == .mandatory, referenceIndex: references.count - 1, type: e.type, minLength: e.minLength, maxLength: e.maxLength,
+                     codesIndex: codesIndex, maxRepeat: e.maxRepeat, dateFormatBySibling: e.dateFormatBySibling, firstComponent: 0, componentCount: 0)
+    }
+
+    private mutating func place(children: [GuideNode], parent: Int, ruleIndex: [SegmentTag: Int]) {
+        let first = nodes.count
+        nodes[parent].firstChild = first
+        nodes[parent].childCount = children.count
+        for c in children {
+            switch c {
+            case let .segment(tag, usage, maxUse):
+                nodes.append(Node(trigger: tag, isLoop: false, mandatory: usage == .mandatory, maxUse: maxUse, firstChild: 0, childCount: 0, loopIDIndex: 0, rule: ruleIndex[tag] ?? -1))
+            case let .loop(id, usage, maxUse, _):
+                loopIDs.append(id)
+                nodes.append(Node(trigger: c.trigger, isLoop: true, mandatory: usage == .mandatory, maxUse: maxUse, firstChild: 0, childCount: 0, loopIDIndex: loopIDs.count - 1, rule: -1))
+            }
+        }
+        for (i, c) in children.enumerated() {
+            if case let .loop(_, _, _, grandChildren) = c { place(children: grandChildren, parent: first + i, ruleIndex: ruleIndex) }
+        }
+    }
+}
