@@ -46,8 +46,8 @@ struct JSONSchemaTests {
             "/: missing required property id",
             "/d: is not a valid date",
             "/n: expected integer, found number",
-            "/tags: more than 1 items",
             "/tags/0: \"b\" is not one of [\"a\"]",
+            "/tags: more than 1 items",
             "/x: no value is allowed here",
         ])
     }

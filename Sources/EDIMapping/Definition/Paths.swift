@@ -127,7 +127,11 @@ struct XMLPath: Sendable, Hashable, CustomStringConvertible {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        guard let first = first, let last = last else { return "" }
+        if !first.isWhitespace, !last.isWhitespace { return String(self) }
+        guard let start = firstIndex(where: { !$0.isWhitespace }),
+              let end = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[start...end])
     }
 
     func trimmingCharacters(in set: String) -> String {

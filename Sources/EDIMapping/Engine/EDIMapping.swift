@@ -24,11 +24,10 @@ final class EDIScope {
             current = nil
         }
         for index in range where index != start {
-            let segment = transaction.body[index]
-            if trailer.contains(segment.tag) {
+            if !trailer.isEmpty, trailer.contains(transaction.tags[index]) {
                 close(at: index)
                 own.append(index)
-            } else if let matcher = matchers.first(where: { segment.matches($0.tag, $0.predicates) }) {
+            } else if let matcher = matchers.first(where: { transaction.matches(index, $0.tag, $0.predicates) }) {
                 close(at: index)
                 current = (matcher.binding, index)
             } else if current == nil {
@@ -50,7 +49,7 @@ final class EDIScope {
 
     var position: String {
         guard let start else { return "transaction set at segment \(transaction.firstSegment)" }
-        return "segment \(transaction.firstSegment + start + 1) (\(transaction.body[start].tag))"
+        return "segment \(transaction.firstSegment + start + 1) (\(transaction.tags[start]))"
     }
 }
 
@@ -58,13 +57,13 @@ final class EDIScope {
 struct EDISourceReader: SourceReader {
     func value(_ path: SourcePath, in scope: EDIScope) -> String? {
         guard case let .edi(path) = path, let element = path.element else { return nil }
-        let segment: EDISegment?
+        let index: Int?
         if let tag = path.segment {
-            segment = scope.own.lazy.map { scope.transaction.body[$0] }.first { $0.matches(tag, path.predicates) }
+            index = scope.own.first { scope.transaction.matches($0, tag, path.predicates) }
         } else {
-            segment = scope.start.map { scope.transaction.body[$0] }
+            index = scope.start
         }
-        return segment?.value(element, path.component ?? 0)
+        return index.flatMap { scope.transaction.value($0, element, path.component ?? 0) }
     }
 
     func group(_ binding: Binding, in scope: EDIScope) -> EDIScope? {
@@ -185,7 +184,7 @@ struct EDIMappingEngine {
             throw .input(file: definition.file,
                          message: "segment \(transaction.firstSegment): document type \(type ?? "?") is not \(settings.document)")
         }
-        let scope = EDIScope(transaction: transaction, range: 0..<transaction.body.count, start: nil,
+        let scope = EDIScope(transaction: transaction, range: 0..<transaction.count, start: nil,
                              bindings: definition.bindings, trailer: Set(settings.trailer))
         return try BindingWalker(file: definition.file).read(definition.bindings, in: scope, with: EDISourceReader())
     }

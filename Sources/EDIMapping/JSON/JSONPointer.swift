@@ -64,13 +64,18 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             node = value
             return
         }
+        // Take the container out of `node` first, so it is uniquely referenced and the
+        // mutation below does not copy it.
         if case var .array(elements) = node, let index = Int(token), elements.indices.contains(index) {
+            node = .null
             set(value, tokens: tokens.dropFirst(), in: &elements[index])
             node = .array(elements)
             return
         }
-        var members = node.objectValue ?? [:]
-        var child = members[token] ?? .object([:])
+        var members: [String: JSONValue] = [:]
+        if case let .object(existing) = node { members = existing }
+        node = .null
+        var child = members.removeValue(forKey: token) ?? .object([:])
         set(value, tokens: tokens.dropFirst(), in: &child)
         members[token] = child
         node = .object(members)

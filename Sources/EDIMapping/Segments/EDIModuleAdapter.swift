@@ -16,7 +16,7 @@ extension EDITransaction {
         let segments = set.segments
         let hasTrailer = set.trailer != nil
         let body = segments.dropFirst().dropLast(hasTrailer ? 1 : 0)
-        self.init(header: EDISegment(set.header), body: body.map(EDISegment.init), firstSegment: firstSegment)
+        self.init(header: EDISegment(set.header), moduleSegments: Array(body), firstSegment: firstSegment)
     }
 }
 

@@ -1,3 +1,5 @@
+import EDI
+
 /// A segment as the mapping engine sees it: a tag and elements made of components.
 ///
 /// This is the mapping's own minimal view, so mappings do not depend on how the `EDI` module
@@ -57,13 +59,50 @@ public struct EDIDelimiters: Sendable, Hashable {
 }
 
 /// One transaction set (X12 ST…SE) or message (EDIFACT UNH…UNT) of a file.
-public struct EDITransaction: Sendable, Hashable {
+public struct EDITransaction: Sendable {
     /// The header segment (ST / UNH).
     public var header: EDISegment
-    /// The segments between header and trailer.
-    public var body: [EDISegment]
+    /// The segments between header and trailer (empty when backed by the `EDI` module).
+    public let body: [EDISegment]
     /// 1-based index of the header segment in the file (for positions in errors).
     public var firstSegment: Int
+    /// Segments read by the `EDI` module, used in place of `body` without copying every element.
+    var moduleSegments: [Segment]?
+    /// Tag of every body segment.
+    let tags: [String]
+
+    /// Creates a transaction from parsed segments.
+    public init(header: EDISegment, body: [EDISegment], firstSegment: Int) {
+        self.header = header
+        self.body = body
+        self.firstSegment = firstSegment
+        tags = body.map(\.tag)
+    }
+
+    init(header: EDISegment, moduleSegments: [Segment], firstSegment: Int) {
+        self.header = header
+        body = []
+        self.firstSegment = firstSegment
+        self.moduleSegments = moduleSegments
+        tags = moduleSegments.map(\.tagText)
+    }
+
+    /// Number of body segments.
+    var count: Int { tags.count }
+
+    /// Component `component` (0 = first) of element `element` of body segment `index`.
+    func value(_ index: Int, _ element: Int, _ component: Int) -> String? {
+        if let moduleSegments {
+            return moduleSegments[index].element(element)?.component(max(component, 1))?.text
+        }
+        return body[index].value(element, component)
+    }
+
+    func matches(_ index: Int, _ tag: String, _ predicates: [PathPredicate]) -> Bool {
+        tags[index] == tag && predicates.allSatisfy { predicate in
+            predicate.values.contains(value(index, predicate.element, predicate.component) ?? "")
+        }
+    }
 }
 
 /// Splits EDI text into segments and transaction sets, and writes them back.
@@ -119,21 +158,26 @@ public enum EDIText {
     /// The transaction sets (ST…SE / UNH…UNT) of the text.
     public static func transactions(_ bytes: [UInt8], syntax: MappingSyntax) -> [EDITransaction] {
         var result: [EDITransaction] = []
-        var open: EDITransaction?
+        var open: (header: EDISegment, body: [EDISegment], first: Int)?
+        func finish() {
+            if let pending = open {
+                result.append(EDITransaction(header: pending.header, body: pending.body, firstSegment: pending.first))
+            }
+            open = nil
+        }
         for (offset, segment) in segments(bytes, syntax: syntax).enumerated() {
             switch segment.tag {
             case "ST", "UNH":
-                if let pending = open { result.append(pending) }
-                open = EDITransaction(header: segment, body: [], firstSegment: offset + 1)
+                finish()
+                open = (segment, [], offset + 1)
             case "SE", "UNT":
-                if let pending = open { result.append(pending) }
-                open = nil
+                finish()
             default:
                 if envelopeTags.contains(segment.tag) { continue }
                 open?.body.append(segment)
             }
         }
-        if let pending = open { result.append(pending) }
+        finish()
         return result
     }
 
