@@ -1,4 +1,5 @@
 import EDI
+import Foundation
 
 extension EDISegment {
     /// The mapping view of a segment read by the `EDI` module.
@@ -50,6 +51,21 @@ public struct StreamingTranslator: Sendable {
     public func translate(
         file path: String, emit: (String) -> Void, progress: ((Int) -> Void)? = nil
     ) throws(MappingError) -> Int {
+        // A bare transaction set (ST…SE or UNH…UNT without an envelope, as in golden files) is
+        // small by nature: read it in memory with the mapping's own segment reader.
+        if let handle = FileHandle(forReadingAtPath: path) {
+            let head = (try? handle.read(upToCount: 16)) ?? Data()
+            try? handle.close()
+            let start = String(decoding: head, as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+            if start.hasPrefix("ST") || start.hasPrefix("UNH") {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw .input(file: mapper.definition.file, message: "cannot read \(path)")
+                }
+                let documents = try mapper.read(Array(data))
+                for document in documents { emit(JSONText.string(document, pretty: false)) }
+                return documents.count
+            }
+        }
         let source: FileByteSource
         do throws(EDIReadError) {
             source = try FileByteSource(path: path)
