@@ -19,6 +19,7 @@ struct GuideValidator {
         var bounds = [Int](repeating: 0, count: 32)
         let store = set.store
         let count = store.count
+        compiled.values.withUnsafeBufferPointer { values in
         store.bytes.withUnsafeBufferPointer { buf in
             store.separators.withUnsafeBufferPointer { seps in
                 for i in 0..<count {
@@ -30,8 +31,8 @@ struct GuideValidator {
                         issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
                                                    x12Code: known ? .segmentOutOfSequence : .unrecognizedSegment,
                                                    edifactCode: .notSupportedInPosition, offset: r.offset))
-                    } else if rule >= 0 {
-                        let elementIssues = checkElements(buf, seps, r, compiled.rules[rule], store.delimiters, &bounds)
+                    } else if rule >= 0, let base = values.baseAddress {
+                        let elementIssues = checkElements(buf, seps, r, compiled.rules[rule], store.delimiters, &bounds, base)
                         if !elementIssues.isEmpty {
                             issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
                                                        x12Code: .segmentHasElementErrors, edifactCode: nil, elements: elementIssues, offset: r.offset))
@@ -39,6 +40,7 @@ struct GuideValidator {
                     }
                 }
             }
+        }
         }
         // End of the set: whatever mandatory node is still unseen is missing (the trailer is the envelope's business).
         let endOffset = count > 0 ? store.records[count - 1].offset : set.offset
@@ -120,7 +122,7 @@ struct GuideValidator {
     // MARK: Elements
 
     private func checkElements(_ buf: UnsafeBufferPointer<UInt8>, _ seps: UnsafeBufferPointer<Int32>, _ r: SegmentRecord, _ rule: CompiledGuide.Rule,
-                               _ d: Delimiters, _ bounds: inout [Int]) -> [ElementIssue] {
+                               _ d: Delimiters, _ bounds: inout [Int], _ values: UnsafePointer<CompiledGuide.Value>) -> [ElementIssue] {
         var out: [ElementIssue] = []
         let x12 = guide.standard == .x12
         let n = Int(r.separatorCount)
@@ -137,37 +139,38 @@ struct GuideValidator {
         }
         for i in 0..<rule.count {
             let position = i + 1
-            let v = compiled.values[rule.first + i]
+            // A pointer, not a copy: only the fields used are loaded.
+            let v = values + (rule.first + i)
             if position > n {
-                if v.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
+                if v.pointee.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
                 continue
             }
             let (from, to) = range(position)
             if from >= to {
-                if v.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
+                if v.pointee.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
                 continue
             }
             if let rep = d.repetition, r.tag != .ISA, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(rep) {
                 let reps = Element(bytes: ArraySlice(buf[from..<to]), delimiters: d).repetitions
-                if reps.count > v.maxRepeat {
-                    out.append(ElementIssue(position: position, reference: compiled.references[v.referenceIndex], x12Code: .tooManyRepetitions, edifactCode: .tooManyConstituents))
+                if reps.count > v.pointee.maxRepeat {
+                    out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .tooManyRepetitions, edifactCode: .tooManyConstituents))
                     continue
                 }
                 for (ri, e) in reps.enumerated() {
                     e.bytes.withUnsafeBufferPointer { rb in
-                        checkOccurrence(rb, 0, rb.count, v, position: position, repetition: ri + 1, d: d, x12: x12, bounds: &bounds, out: &out)
+                        checkOccurrence(rb, 0, rb.count, v, position: position, repetition: ri + 1, d: d, x12: x12, bounds: &bounds, out: &out, values: values)
                     }
                 }
                 continue
             }
-            checkOccurrence(buf, from, to, v, position: position, repetition: nil, d: d, x12: x12 && r.tag != .ISA, bounds: &bounds, out: &out)
+            checkOccurrence(buf, from, to, v, position: position, repetition: nil, d: d, x12: x12 && r.tag != .ISA, bounds: &bounds, out: &out, values: values)
         }
         return out
     }
 
     /// Checks one occurrence of an element (simple or composite) lying in `buf[from..<to]`.
-    private func checkOccurrence(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: CompiledGuide.Value, position: Int, repetition: Int?,
-                                 d: Delimiters, x12: Bool, bounds: inout [Int], out: inout [ElementIssue]) {
+    private func checkOccurrence(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: UnsafePointer<CompiledGuide.Value>, position: Int, repetition: Int?,
+                                 d: Delimiters, x12: Bool, bounds: inout [Int], out: inout [ElementIssue], values: UnsafePointer<CompiledGuide.Value>) {
         // Component boundaries, honouring the release character.
         // `bounds` is reused across segments: written by index, grown only when a composite is longer than any before.
         var used = 0
@@ -198,36 +201,36 @@ struct GuideValidator {
         }
         mark(start, max(start, to))
         let componentCount = used / 2
-        if v.type != .composite {
+        if v.pointee.type != .composite {
             if componentCount > 1 && x12 {
-                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents,
+                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents,
                                         value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
                 return
             }
             if componentCount > 1 {
-                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
+                out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
                 return
             }
             checkValue(buf, from, to, escaped, v, position: position, component: nil, repetition: repetition, x12: x12, dateFormat: nil, release: d.release, out: &out)
             return
         }
-        if componentCount > v.componentCount {
-            out.append(ElementIssue(position: position, component: v.componentCount + 1, repetition: repetition, reference: compiled.references[v.referenceIndex],
+        if componentCount > v.pointee.componentCount {
+            out.append(ElementIssue(position: position, component: v.pointee.componentCount + 1, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex],
                                     x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
         }
-        for c in 0..<v.componentCount {
-            let cv = compiled.values[v.firstComponent + c]
+        for c in 0..<v.pointee.componentCount {
+            let cv = values + (v.pointee.firstComponent + c)
             let cf = c < componentCount ? bounds[2 * c] : to
             let ct = c < componentCount ? bounds[2 * c + 1] : to
             var fmt: ArraySlice<UInt8>?
-            if let s = cv.dateFormatBySibling, s >= 1, s <= componentCount {
+            if let s = cv.pointee.dateFormatBySibling, s >= 1, s <= componentCount {
                 fmt = ArraySlice(UnsafeBufferPointer(rebasing: buf[bounds[2 * (s - 1)]..<bounds[2 * (s - 1) + 1]]))
             }
             checkValue(buf, cf, ct, escaped, cv, position: position, component: c + 1, repetition: repetition, x12: x12, dateFormat: fmt, release: d.release, out: &out)
         }
     }
 
-    private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ v: CompiledGuide.Value, position: Int,
+    private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
                             component: Int?, repetition: Int?, x12: Bool, dateFormat: ArraySlice<UInt8>?, release: UInt8?, out: inout [ElementIssue]) {
         if escaped, let release, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(release) {
             // Rare: resolve escapes into a copy and check that.
@@ -238,12 +241,12 @@ struct GuideValidator {
             return
         }
         func issue(_ x: ElementErrorCode, _ e: SyntaxErrorCode) {
-            out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.referenceIndex], x12Code: x, edifactCode: e,
+            out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: x, edifactCode: e,
                                     value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
         }
         if from >= to {
-            if v.mandatory {
-                out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.referenceIndex],
+            if v.pointee.mandatory {
+                out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex],
                                         x12Code: .mandatoryElementMissing, edifactCode: .missing))
             }
             return
@@ -251,7 +254,7 @@ struct GuideValidator {
         let value = buf[from..<to]
         // Length excludes a minus sign, and for decimal types the decimal point.
         var length = to - from
-        switch v.type {
+        switch v.pointee.type {
         case .implied, .decimal, .numeric:
             var digits = 0
             var points = 0
@@ -268,7 +271,7 @@ struct GuideValidator {
                     bad = true
                 }
             }
-            if case .implied = v.type, points > 0 { bad = true }
+            if case .implied = v.pointee.type, points > 0 { bad = true }
             if bad || points > 1 || digits == 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
             length = digits
         case .alphabetic:
@@ -280,11 +283,11 @@ struct GuideValidator {
         case .string, .identifier, .alphanumeric, .composite:
             for b in value where b < 0x20 || b == 0x7F { return issue(.invalidCharacter, .invalidCharacters) }
         }
-        if length < v.minLength { return issue(.tooShort, .elementTooShort) }
-        if length > v.maxLength { return issue(.tooLong, .elementTooLong) }
-        if v.codesIndex >= 0 {
+        if length < v.pointee.minLength { return issue(.tooShort, .elementTooShort) }
+        if length > v.pointee.maxLength { return issue(.tooLong, .elementTooLong) }
+        if v.pointee.codesIndex >= 0 {
             var found = false
-            for code in compiled.codeLists[v.codesIndex] where code.count == to - from {
+            for code in compiled.codeLists[v.pointee.codesIndex] where code.count == to - from {
                 if code.withUnsafeBufferPointer({ c in memcmpEqual(c, buf, from, to) }) {
                     found = true
                     break
