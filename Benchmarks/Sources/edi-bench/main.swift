@@ -1,6 +1,8 @@
 // One measurement per process, so peak memory belongs to that measurement alone.
 // Usage: edi-bench envelope|guide|tokenize FILE [--guides DIR]
 // Prints one JSON line: seconds (wall), cpu, peak_rss_mb, and counts.
+// Helper modes for scripts/edi-differential.py: `ack FILE [--guides DIR]` prints the 997 or CONTRL,
+// `json FILE` prints the segment tree.
 import EDI
 #if canImport(Glibc)
 import Glibc
@@ -42,9 +44,19 @@ enum FileHandleless {
 
 do {
     var checker: (any TransactionSetChecker)?
-    if mode == "guide" {
+    if mode == "guide" || (mode == "ack" && guidesDir != nil) {
         guard let dir = guidesDir else { FileHandleless.fail("guide mode needs --guides DIR") }
         checker = try GuideCatalog.load(directory: dir)
+    }
+    if mode == "ack" {
+        let settings = AcknowledgmentSettings(interchangeControlNumber: 1, groupControlNumber: 1, firstSetControlNumber: 1, date: "20240101", time: "0000")
+        let ack = try EDITool.acknowledge(source: try FileByteSource(path: path), choice: .automatic, settings: settings, checker: checker)
+        print(String(decoding: ack, as: UTF8.self))
+        exit(0)
+    }
+    if mode == "json" {
+        try EDITool.json(source: try FileByteSource(path: path), sink: { bytes in _ = bytes.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) } })
+        exit(0)
     }
     let t0 = now()
     let c0 = cpuSeconds()
