@@ -124,7 +124,12 @@ public struct MappingCatalogue: Sendable {
         case .x12, .edifact:
             var edi = EDISettings(document: try required("document"))
             edi.release = node["release"]?.text
-            edi.trailer = node["trailer"]?.items?.compactMap(\.text) ?? []
+            for item in node["trailer"]?.items ?? [] {
+                guard let text = item.text, let path = EDIPath.parse(text), path.segment != nil, path.element == nil else {
+                    throw .definition(file: file, line: item.line, message: "a trailer entry is a segment (`CTT`, `AMT[01=TT]`)")
+                }
+                edi.trailer.append(path)
+            }
             definition.edi = edi
             if definition.bindings.contains(where: { if case let .edi(path)? = $0.path { path.segment == nil } else { false } }) {
                 throw .definition(file: file, line: node.line, message: "top-level EDI paths must name a segment")

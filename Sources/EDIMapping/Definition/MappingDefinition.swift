@@ -77,8 +77,9 @@ struct EDISettings: Sendable, Hashable {
     var document: String
     /// Version written in ST03 / UNH S009 (e.g. `004010`, `D:96A:UN`).
     var release: String?
-    /// Summary segments after all loops (`CTT`): they end every loop and are written last.
-    var trailer: [String] = []
+    /// Summary segments after all loops (`CTT`, `AMT[01=TT]`): they end every loop and are
+    /// written last.
+    var trailer: [EDIPath] = []
 }
 
 /// A golden pair declared in a mapping's `tests:`.

@@ -10,7 +10,7 @@ final class EDIScope {
     var own: [Int] = []
     var instances: [String: [EDIScope]] = [:]
 
-    init(transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: Set<String>) {
+    init(transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: [EDIPath]) {
         self.transaction = transaction
         self.start = start
         let matchers = Self.matchers(bindings)
@@ -24,7 +24,7 @@ final class EDIScope {
             current = nil
         }
         for index in range where index != start {
-            if !trailer.isEmpty, trailer.contains(transaction.tags[index]) {
+            if !trailer.isEmpty, trailer.contains(where: { transaction.matches(index, $0.segment ?? "", $0.predicates) }) {
                 close(at: index)
                 own.append(index)
             } else if let matcher = matchers.first(where: { transaction.matches(index, $0.tag, $0.predicates) }) {
@@ -100,10 +100,13 @@ final class EDIBuildGroup {
         }
     }
 
-    func segments(trailer: Set<String>) -> [EDISegment] {
-        var out = own.filter { !trailer.contains($0.tag) }
+    func segments(trailer: [EDIPath]) -> [EDISegment] {
+        func isTrailer(_ segment: EDISegment) -> Bool {
+            trailer.contains { segment.matches($0.segment ?? "", $0.predicates) }
+        }
+        var out = own.filter { !isTrailer($0) }
         for child in children where child.attached { out += child.segments(trailer: []) }
-        return out + own.filter { trailer.contains($0.tag) }
+        return out + own.filter(isTrailer)
     }
 }
 
@@ -185,7 +188,7 @@ struct EDIMappingEngine {
                          message: "segment \(transaction.firstSegment): document type \(type ?? "?") is not \(settings.document)")
         }
         let scope = EDIScope(transaction: transaction, range: 0..<transaction.count, start: nil,
-                             bindings: definition.bindings, trailer: Set(settings.trailer))
+                             bindings: definition.bindings, trailer: settings.trailer)
         return try BindingWalker(file: definition.file).read(definition.bindings, in: scope, with: EDISourceReader())
     }
 
@@ -198,7 +201,7 @@ struct EDIMappingEngine {
             try BindingWalker(file: definition.file, root: document).write(
                 definition.bindings, json: document, at: JSONPointer(tokens: []), into: root, index: nil,
                 with: EDISourceWriter(delimiters: delimiters))
-            let body = root.segments(trailer: Set(settings.trailer))
+            let body = root.segments(trailer: settings.trailer)
             let control = String(repeating: "0", count: max(0, 4 - String(offset + 1).count)) + String(offset + 1)
             let header: EDISegment
             let trailer: EDISegment
