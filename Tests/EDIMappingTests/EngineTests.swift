@@ -173,4 +173,29 @@ struct EngineTests {
         #expect(definition.bindingID(for: JSONPointer("/transfers/3/lines/0/upc")) == "transfers/lines/upc")
         #expect(definition.bindingID(for: JSONPointer("/transfers/0/endCustomer/address/city")) == "transfers/end_customer/address/city")
     }
+
+    @Test("HL levels are numbered on write: HL01 in order, HL02 the parent, HL04 the child flag")
+    func hierarchyNumbering() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("x12/856-ship-notice.yaml"))
+        let document = try json(#"""
+            {"purpose": "original", "shipmentId": "S1", "orders": [
+              {"poNumber": "A", "items": [{"quantity": 1}, {"quantity": 2}]},
+              {"poNumber": "B", "items": [{"quantity": 3}]}]}
+            """#)
+        let hl = String(decoding: try mapper.write([document]), as: UTF8.self)
+            .split(separator: "\n").filter { $0.hasPrefix("HL*") }
+        #expect(hl == ["HL*1**S*1~", "HL*2*1*O*1~", "HL*3*2*I*0~", "HL*4*2*I*0~", "HL*5*1*O*1~", "HL*6*5*I*0~"])
+    }
+
+    @Test("an HL02 that does not point at the enclosing level is refused at its segment")
+    func hierarchyParentMismatch() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("x12/856-ship-notice.yaml"))
+        let input = "ST*856*0001~BSN*00*S1~HL*1**S*1~HL*2*1*O*1~PRF*A~HL*3*1*I*0~SN1**1*EA~SE*8*0001~"
+        #expect(throws: MappingError.binding(
+            file: "x12/856-ship-notice.yaml", binding: "shipment/orders/items", position: "segment 6 (HL)",
+            message: "HL02 1 does not point at the enclosing HL 2"
+        )) {
+            try mapper.read(Array(input.utf8))
+        }
+    }
 }

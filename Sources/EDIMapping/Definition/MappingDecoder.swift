@@ -5,7 +5,7 @@ struct MappingDecoder {
     let table: (String, Int) throws(MappingError) -> CodeTable
 
     static let bindingKeys: Set<String> = [
-        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "count", "bindings",
+        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "count", "hierarchy", "bindings",
     ]
 
     func fail(_ node: MappingNode?, _ message: String) -> MappingError {
@@ -51,6 +51,7 @@ struct MappingDecoder {
         binding.required = node["required"]?.text == "true"
         binding.writesIndex = node["index"]?.text == "true"
         if let count = node["count"]?.text { binding.count = JSONPointer(count) }
+        binding.hierarchy = node["hierarchy"]?.text == "true"
         if let direction = node["direction"] {
             switch direction.text {
             case "both": binding.direction = .both
@@ -67,6 +68,11 @@ struct MappingDecoder {
     }
 
     private func check(_ binding: Binding, node: MappingNode) throws(MappingError) {
+        if binding.hierarchy {
+            guard binding.isGroup, case let .edi(path)? = binding.path, path.segment == "HL" else {
+                throw fail(node, "binding \(binding.id): `hierarchy` needs a loop or group on HL (`HL[03=S]`)")
+            }
+        }
         if binding.isLoop, binding.json == nil {
             throw fail(node, "binding \(binding.id): a loop needs a `json:` array pointer")
         }

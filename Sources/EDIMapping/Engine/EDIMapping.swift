@@ -9,17 +9,35 @@ final class EDIScope {
     let start: Int?
     var own: [Int] = []
     var instances: [String: [EDIScope]] = [:]
+    /// HL01 of the nearest enclosing hierarchical level (this one, when it is one).
+    let level: String?
+    /// HL02 values that do not point at the enclosing level, found while partitioning.
+    var hierarchyProblems: [(binding: String, segment: Int, message: String)] = []
 
-    init(transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: [EDIPath]) {
+    init(
+        transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: [EDIPath],
+        hierarchical: Bool = false, parentLevel: String? = nil
+    ) {
         self.transaction = transaction
         self.start = start
+        if hierarchical, let start {
+            level = transaction.value(start, 1, 0) ?? ""
+            let parent = transaction.value(start, 2, 0) ?? ""
+            if parent != (parentLevel ?? "") {
+                hierarchyProblems.append(("", start, "HL02 \(parent.isEmpty ? "(empty)" : parent) does not point at the enclosing HL \(parentLevel ?? "(none)")"))
+            }
+        } else {
+            level = parentLevel
+        }
         let matchers = Self.matchers(bindings)
         if let start { own.append(start) }
         var current: (binding: Binding, start: Int)?
         func close(at end: Int) {
             guard let open = current else { return }
             let scope = EDIScope(transaction: transaction, range: open.start..<end, start: open.start,
-                                 bindings: open.binding.children, trailer: [])
+                                 bindings: open.binding.children, trailer: [],
+                                 hierarchical: open.binding.hierarchy, parentLevel: level)
+            hierarchyProblems += scope.hierarchyProblems.map { ($0.binding.isEmpty ? open.binding.id : $0.binding, $0.segment, $0.message) }
             instances[open.binding.id, default: []].append(scope)
             current = nil
         }
@@ -86,10 +104,29 @@ final class EDIBuildGroup {
     let bindingID: String
     weak var parent: EDIBuildGroup?
     var attached = false
+    var hierarchical = false
 
     init(bindingID: String, parent: EDIBuildGroup?) {
         self.bindingID = bindingID
         self.parent = parent
+    }
+
+    /// Numbers HL levels in output order: HL01 a counter, HL02 the enclosing level, HL04
+    /// whether a level has child levels.
+    func numberHierarchy(counter: inout Int, parentLevel: String) {
+        var level = parentLevel
+        if hierarchical, attached, !own.isEmpty {
+            counter += 1
+            level = String(counter)
+            own[0].set(1, 0, to: level)
+            own[0].set(2, 0, to: parentLevel)
+            own[0].set(4, 0, to: hasChildLevels ? "1" : "0")
+        }
+        for child in children where child.attached { child.numberHierarchy(counter: &counter, parentLevel: level) }
+    }
+
+    private var hasChildLevels: Bool {
+        children.contains { $0.attached && ($0.hierarchical || $0.hasChildLevels) }
     }
 
     func attach() {
@@ -146,6 +183,7 @@ struct EDISourceWriter: SourceWriter {
 
     func start(_ binding: Binding, in group: EDIBuildGroup) -> EDIBuildGroup {
         let child = EDIBuildGroup(bindingID: binding.id, parent: group)
+        child.hierarchical = binding.hierarchy
         if case let .edi(path)? = binding.path, let tag = path.segment {
             var segment = EDISegment(tag: tag, elements: [])
             for predicate in path.predicates { segment.set(predicate.element, predicate.component, to: predicate.written) }
@@ -189,6 +227,10 @@ struct EDIMappingEngine {
         }
         let scope = EDIScope(transaction: transaction, range: 0..<transaction.count, start: nil,
                              bindings: definition.bindings, trailer: settings.trailer)
+        if let problem = scope.hierarchyProblems.first {
+            throw .binding(file: definition.file, binding: problem.binding,
+                           position: "segment \(transaction.firstSegment + problem.segment + 1) (HL)", message: problem.message)
+        }
         return try BindingWalker(file: definition.file).read(definition.bindings, in: scope, with: EDISourceReader())
     }
 
@@ -201,6 +243,8 @@ struct EDIMappingEngine {
             try BindingWalker(file: definition.file, root: document).write(
                 definition.bindings, json: document, at: JSONPointer(tokens: []), into: root, index: nil,
                 with: EDISourceWriter(delimiters: delimiters))
+            var levels = 0
+            root.numberHierarchy(counter: &levels, parentLevel: "")
             let body = root.segments(trailer: settings.trailer)
             let control = String(repeating: "0", count: max(0, 4 - String(offset + 1).count)) + String(offset + 1)
             let header: EDISegment
