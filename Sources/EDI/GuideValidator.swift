@@ -19,13 +19,15 @@ struct GuideValidator {
         var bounds = [Int](repeating: 0, count: 32)
         let store = set.store
         let count = store.count
+        counts.withUnsafeMutableBufferPointer { counts in
+        compiled.nodes.withUnsafeBufferPointer { nodes in
         compiled.values.withUnsafeBufferPointer { values in
         store.bytes.withUnsafeBufferPointer { buf in
             store.separators.withUnsafeBufferPointer { seps in
                 for i in 0..<count {
                     let r = store.records[i]
                     let position = i + 1
-                    let rule = place(r.tag, &stack, &counts, position: position, offset: r.offset, issues: &issues)
+                    let rule = place(r.tag, &stack, counts, nodes, position: position, offset: r.offset, issues: &issues)
                     if rule == Int.min {
                         let known = knownTags.contains(r.tag)
                         issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
@@ -47,6 +49,8 @@ struct GuideValidator {
         while let f = stack.popLast() {
             missing(f, counts, position: count, offset: endOffset, issues: &issues)
         }
+        }
+        }
         if let (tag, pos) = guide.businessIdentifier {
             let t = SegmentTag(tag)
             for i in 0..<count where store.records[i].tag == t {
@@ -59,8 +63,8 @@ struct GuideValidator {
     }
 
     /// Finds where `tag` fits, moving through loops. Returns the segment's rule index, -1 when it has no rules, `Int.min` when it fits nowhere.
-    private func place(_ tag: SegmentTag, _ stack: inout [Frame], _ counts: inout [Int], position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
-        let nodes = compiled.nodes
+    private func place(_ tag: SegmentTag, _ stack: inout [Frame], _ counts: UnsafeMutableBufferPointer<Int>, _ nodes: UnsafeBufferPointer<CompiledGuide.Node>,
+                       position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
         var level = stack.count - 1
         while level >= 0 {
             let loop = nodes[stack[level].loop]
@@ -105,7 +109,7 @@ struct GuideValidator {
         return Int.min
     }
 
-    private func missing(_ f: Frame, _ counts: [Int], upTo end: Int? = nil, position: Int, offset: Int, issues: inout [SegmentIssue]) {
+    private func missing(_ f: Frame, _ counts: UnsafeMutableBufferPointer<Int>, upTo end: Int? = nil, position: Int, offset: Int, issues: inout [SegmentIssue]) {
         let loop = compiled.nodes[f.loop]
         let to = end ?? loop.childCount
         guard f.index < to else { return }
