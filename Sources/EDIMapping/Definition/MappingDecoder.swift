@@ -5,7 +5,7 @@ struct MappingDecoder {
     let table: (String, Int) throws(MappingError) -> CodeTable
 
     static let bindingKeys: Set<String> = [
-        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "count", "hierarchy", "bindings",
+        "id", "edi", "xml", "each", "json", "codec", "default", "emit", "required", "direction", "when", "index", "count", "sum", "hierarchy", "bindings",
     ]
 
     func fail(_ node: MappingNode?, _ message: String) -> MappingError {
@@ -52,6 +52,7 @@ struct MappingDecoder {
         binding.writesIndex = node["index"]?.text == "true"
         if let count = node["count"]?.text { binding.count = JSONPointer(count) }
         binding.hierarchy = node["hierarchy"]?.text == "true"
+        if let sum = node["sum"]?.text { binding.sum = JSONPointer(sum) }
         if let direction = node["direction"] {
             switch direction.text {
             case "both": binding.direction = .both
@@ -80,8 +81,8 @@ struct MappingDecoder {
             guard binding.path != nil || (binding.defaultValue != nil && binding.json != nil) else {
                 throw fail(node, "binding \(binding.id): a value binding needs a path (or is a constant: `json:` + `default:`)")
             }
-            if binding.json == nil, binding.emit == nil, !binding.writesIndex, binding.count == nil {
-                throw fail(node, "binding \(binding.id): give `json:`, `emit:`, `count:` or `index: true`")
+            if binding.json == nil, binding.emit == nil, !binding.writesIndex, binding.count == nil, binding.sum == nil {
+                throw fail(node, "binding \(binding.id): give `json:`, `emit:`, `count:`, `sum:` or `index: true`")
             }
             if case let .edi(path)? = binding.path, path.element == nil {
                 throw fail(node, "binding \(binding.id): an EDI value path must end in an element (`SEG/02`)")

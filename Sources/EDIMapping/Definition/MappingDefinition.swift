@@ -49,6 +49,9 @@ struct Binding: Sendable, Hashable {
     /// On write, the number of values matching this pattern (`*` = any array item) in the whole
     /// document (X12 `CTT01`); ignored on read.
     var count: JSONPointer?
+    /// On write, the sum of the numbers matching this pattern in the whole document (X12
+    /// `CTT02` hash total); ignored on read.
+    var sum: JSONPointer?
     /// An X12 `HL` level: HL02 is checked against the enclosing level on read; HL01, HL02 and
     /// HL04 are numbered on write.
     var hierarchy = false

@@ -138,6 +138,10 @@ struct BindingWalker {
                     text = String(index + 1)
                 } else if let pattern = binding.count {
                     text = String(Self.count(pattern.tokens[...], in: root))
+                } else if let pattern = binding.sum {
+                    var numbers: [String] = []
+                    Self.collect(pattern.tokens[...], in: root, into: &numbers)
+                    text = DecimalText.sum(numbers)
                 } else if let member = binding.json, let value = member.value(in: json), value != .null {
                     text = try encode(value, binding, at: location)
                 } else if let emit = binding.emit {
@@ -180,6 +184,22 @@ struct BindingWalker {
             return members[token].map { count(tokens.dropFirst(), in: $0) } ?? 0
         default:
             return 0
+        }
+    }
+
+    /// The numbers matching a pointer pattern (`*` = every array item).
+    static func collect(_ tokens: ArraySlice<String>, in value: JSONValue, into numbers: inout [String]) {
+        guard let token = tokens.first else {
+            if case let .number(text) = value { numbers.append(text) }
+            return
+        }
+        switch value {
+        case let .array(elements) where token == "*":
+            for element in elements { collect(tokens.dropFirst(), in: element, into: &numbers) }
+        case let .object(members):
+            if let member = members[token] { collect(tokens.dropFirst(), in: member, into: &numbers) }
+        default:
+            break
         }
     }
 

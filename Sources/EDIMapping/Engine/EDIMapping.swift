@@ -30,8 +30,9 @@ final class EDIScope {
             level = parentLevel
         }
         let matchers = Self.matchers(bindings)
+        let ownTags = Self.valueTags(bindings)
         if let start { own.append(start) }
-        var current: (binding: Binding, start: Int)?
+        var current: (binding: Binding, start: Int, tags: Set<String>)?
         func close(at end: Int) {
             guard let open = current else { return }
             let scope = EDIScope(transaction: transaction, range: open.start..<end, start: open.start,
@@ -47,7 +48,11 @@ final class EDIScope {
                 own.append(index)
             } else if let matcher = matchers.first(where: { transaction.matches(index, $0.tag, $0.predicates) }) {
                 close(at: index)
-                current = (matcher.binding, index)
+                current = (matcher.binding, index, Self.ownedTags(matcher.binding))
+            } else if let open = current, !open.tags.contains(transaction.tags[index]), ownTags.contains(transaction.tags[index]) {
+                // A segment this level maps and the open instance does not: the instance has ended.
+                close(at: index)
+                own.append(index)
             } else if current == nil {
                 own.append(index)
             }
@@ -63,6 +68,27 @@ final class EDIScope {
             guard let tag = path.segment else { return [] }
             return [(binding, tag, path.predicates)]
         }
+    }
+
+    /// Segment tags the value bindings of this level read (through path-less groups).
+    static func valueTags(_ bindings: [Binding]) -> Set<String> {
+        var tags: Set<String> = []
+        for binding in bindings where binding.reads {
+            if binding.isGroup {
+                if binding.path == nil { tags.formUnion(valueTags(binding.children)) }
+            } else if case let .edi(path)? = binding.path, let tag = path.segment {
+                tags.insert(tag)
+            }
+        }
+        return tags
+    }
+
+    /// Every segment tag a group or loop and its descendants read, its own start included.
+    static func ownedTags(_ binding: Binding) -> Set<String> {
+        var tags: Set<String> = []
+        if case let .edi(path)? = binding.path, let tag = path.segment { tags.insert(tag) }
+        for child in binding.children { tags.formUnion(ownedTags(child)) }
+        return tags
     }
 
     var position: String {
@@ -99,8 +125,20 @@ struct EDISourceReader: SourceReader {
 
 /// A group of segments under construction: its own segments, then its child groups.
 final class EDIBuildGroup {
-    var own: [EDISegment] = []
-    var children: [EDIBuildGroup] = []
+    var own: [EDISegment] = [] {
+        didSet { if own.count > oldValue.count { order.append(.own(own.count - 1)) } }
+    }
+    var children: [EDIBuildGroup] = [] {
+        didSet { if children.count > oldValue.count, let last = children.last { order.append(.child(last)) } }
+    }
+    /// Own segments and child groups in the order they were first created, which is binding
+    /// order: a group is written where its first binding is declared.
+    private var order: [Entry] = []
+
+    private enum Entry {
+        case own(Int)
+        case child(EDIBuildGroup)
+    }
     let bindingID: String
     weak var parent: EDIBuildGroup?
     var attached = false
@@ -141,8 +179,14 @@ final class EDIBuildGroup {
         func isTrailer(_ segment: EDISegment) -> Bool {
             trailer.contains { segment.matches($0.segment ?? "", $0.predicates) }
         }
-        var out = own.filter { !isTrailer($0) }
-        for child in children where child.attached { out += child.segments(trailer: []) }
+        var out: [EDISegment] = []
+        for entry in order {
+            switch entry {
+            case let .own(index) where !isTrailer(own[index]): out.append(own[index])
+            case let .child(child) where child.attached: out += child.segments(trailer: [])
+            default: break
+            }
+        }
         return out + own.filter(isTrailer)
     }
 }

@@ -110,3 +110,31 @@ enum DecimalText {
         return result
     }
 }
+
+extension DecimalText {
+    /// Exact sum of canonical decimal texts (for hash totals), canonical itself.
+    static func sum(_ numbers: [String]) -> String {
+        let scale = numbers.map { $0.split(separator: ".").dropFirst().first?.count ?? 0 }.max() ?? 0
+        // Scaled integers in base 10^18 limbs would be exact for any size; Int128 covers every
+        // realistic hash total (38 digits).
+        var total: Int128 = 0
+        for number in numbers {
+            let negative = number.hasPrefix("-")
+            let digits = negative ? number.dropFirst() : Substring(number)
+            let parts = digits.split(separator: ".", maxSplits: 1)
+            let fraction = parts.count > 1 ? String(parts[1]) : ""
+            let scaled = String(parts.first ?? "0") + fraction + String(repeating: "0", count: scale - fraction.count)
+            guard let value = Int128(scaled) else { continue }
+            let (next, overflow) = negative ? total.subtractingReportingOverflow(value) : total.addingReportingOverflow(value)
+            if overflow { return "0" }
+            total = next
+        }
+        let negative = total < 0
+        var digits = String(total.magnitude)
+        if scale > 0 {
+            digits = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return canonical((negative ? "-" : "") + digits) ?? "0"
+    }
+}
