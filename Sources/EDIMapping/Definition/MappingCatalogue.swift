@@ -88,6 +88,7 @@ public struct MappingCatalogue: Sendable {
             edi: nil,
             bindings: try decoder.bindings(node["bindings"], parentID: "")
         )
+        definition.plan = EDIPlan.build(&definition.bindings)
         if let schemaFile = node["schema"]?.text {
             let text = try read(schemaFile, from: file, line: node["schema"]?.line)
             do {

@@ -55,6 +55,8 @@ struct Binding: Sendable, Hashable {
     /// An X12 `HL` level: HL02 is checked against the enclosing level on read; HL01, HL02 and
     /// HL04 are numbered on write.
     var hierarchy = false
+    /// Index of this group's level in the mapping's `EDIPlan` (-1 for value bindings).
+    var groupIndex = -1
     var children: [Binding] = []
 
     var isGroup: Bool { isLoop || !children.isEmpty }
@@ -117,4 +119,6 @@ public struct MappingDefinition: Sendable {
     var xml: XMLSettings?
     var edi: EDISettings?
     var bindings: [Binding]
+    /// How EDI transaction sets are partitioned for these bindings, computed once.
+    var plan = EDIPlan(levels: [])
 }

@@ -8,48 +8,49 @@ final class EDIScope {
     let transaction: EDITransaction
     let start: Int?
     var own: [Int] = []
-    var instances: [String: [EDIScope]] = [:]
+    /// Loop and group instances, by the level index of their binding.
+    var instances: [Int: [EDIScope]] = [:]
     /// HL01 of the nearest enclosing hierarchical level (this one, when it is one).
     let level: String?
     /// HL02 values that do not point at the enclosing level, found while partitioning.
     var hierarchyProblems: [(binding: String, segment: Int, message: String)] = []
 
     init(
-        transaction: EDITransaction, range: Range<Int>, start: Int?, bindings: [Binding], trailer: [EDIPath],
-        hierarchical: Bool = false, parentLevel: String? = nil
+        transaction: EDITransaction, range: Range<Int>, start: Int?, plan: EDIPlan, levelIndex: Int,
+        trailer: [EDIPath], parentLevel: String? = nil
     ) {
         self.transaction = transaction
         self.start = start
-        if hierarchical, let start {
+        let plan = plan
+        let levelPlan = plan.levels[levelIndex]
+        if levelPlan.hierarchical, let start {
             level = transaction.value(start, 1, 0) ?? ""
             let parent = transaction.value(start, 2, 0) ?? ""
             if parent != (parentLevel ?? "") {
-                hierarchyProblems.append(("", start, "HL02 \(parent.isEmpty ? "(empty)" : parent) does not point at the enclosing HL \(parentLevel ?? "(none)")"))
+                hierarchyProblems.append((levelPlan.id, start, "HL02 \(parent.isEmpty ? "(empty)" : parent) does not point at the enclosing HL \(parentLevel ?? "(none)")"))
             }
         } else {
             level = parentLevel
         }
-        let matchers = Self.matchers(bindings)
-        let ownTags = Self.valueTags(bindings)
         if let start { own.append(start) }
-        var current: (binding: Binding, start: Int, tags: Set<String>)?
+        var current: (level: Int, start: Int)?
         func close(at end: Int) {
             guard let open = current else { return }
             let scope = EDIScope(transaction: transaction, range: open.start..<end, start: open.start,
-                                 bindings: open.binding.children, trailer: [],
-                                 hierarchical: open.binding.hierarchy, parentLevel: level)
-            hierarchyProblems += scope.hierarchyProblems.map { ($0.binding.isEmpty ? open.binding.id : $0.binding, $0.segment, $0.message) }
-            instances[open.binding.id, default: []].append(scope)
+                                 plan: plan, levelIndex: open.level, trailer: [], parentLevel: level)
+            hierarchyProblems += scope.hierarchyProblems
+            instances[open.level, default: []].append(scope)
             current = nil
         }
         for index in range where index != start {
+            let tag = transaction.tags[index]
             if !trailer.isEmpty, trailer.contains(where: { transaction.matches(index, $0.segment ?? "", $0.predicates) }) {
                 close(at: index)
                 own.append(index)
-            } else if let matcher = matchers.first(where: { transaction.matches(index, $0.tag, $0.predicates) }) {
+            } else if let matcher = levelPlan.matchers.first(where: { $0.tag == tag && transaction.matches(index, $0.tag, $0.predicates) }) {
                 close(at: index)
-                current = (matcher.binding, index, Self.ownedTags(matcher.binding))
-            } else if let open = current, !open.tags.contains(transaction.tags[index]), ownTags.contains(transaction.tags[index]) {
+                current = (matcher.level, index)
+            } else if let open = current, !plan.levels[open.level].ownedTags.contains(tag), levelPlan.valueTags.contains(tag) {
                 // A segment this level maps and the open instance does not: the instance has ended.
                 close(at: index)
                 own.append(index)
@@ -58,37 +59,6 @@ final class EDIScope {
             }
         }
         close(at: range.upperBound)
-    }
-
-    /// Start segments of loops and groups among `bindings` (path-less groups are transparent).
-    static func matchers(_ bindings: [Binding]) -> [(binding: Binding, tag: String, predicates: [PathPredicate])] {
-        bindings.flatMap { binding -> [(binding: Binding, tag: String, predicates: [PathPredicate])] in
-            guard binding.isGroup, binding.reads else { return [] }
-            guard case let .edi(path)? = binding.path else { return matchers(binding.children) }
-            guard let tag = path.segment else { return [] }
-            return [(binding, tag, path.predicates)]
-        }
-    }
-
-    /// Segment tags the value bindings of this level read (through path-less groups).
-    static func valueTags(_ bindings: [Binding]) -> Set<String> {
-        var tags: Set<String> = []
-        for binding in bindings where binding.reads {
-            if binding.isGroup {
-                if binding.path == nil { tags.formUnion(valueTags(binding.children)) }
-            } else if case let .edi(path)? = binding.path, let tag = path.segment {
-                tags.insert(tag)
-            }
-        }
-        return tags
-    }
-
-    /// Every segment tag a group or loop and its descendants read, its own start included.
-    static func ownedTags(_ binding: Binding) -> Set<String> {
-        var tags: Set<String> = []
-        if case let .edi(path)? = binding.path, let tag = path.segment { tags.insert(tag) }
-        for child in binding.children { tags.formUnion(ownedTags(child)) }
-        return tags
     }
 
     var position: String {
@@ -111,11 +81,11 @@ struct EDISourceReader: SourceReader {
     }
 
     func group(_ binding: Binding, in scope: EDIScope) -> EDIScope? {
-        scope.instances[binding.id]?.first
+        scope.instances[binding.groupIndex]?.first
     }
 
     func instances(_ binding: Binding, in scope: EDIScope) -> [EDIScope] {
-        scope.instances[binding.id] ?? []
+        scope.instances[binding.groupIndex] ?? []
     }
 
     func position(of scope: EDIScope) -> String {
@@ -270,7 +240,7 @@ struct EDIMappingEngine {
                          message: "segment \(transaction.firstSegment): document type \(type ?? "?") is not \(settings.document)")
         }
         let scope = EDIScope(transaction: transaction, range: 0..<transaction.count, start: nil,
-                             bindings: definition.bindings, trailer: settings.trailer)
+                             plan: definition.plan, levelIndex: 0, trailer: settings.trailer)
         if let problem = scope.hierarchyProblems.first {
             throw .binding(file: definition.file, binding: problem.binding,
                            position: "segment \(transaction.firstSegment + problem.segment + 1) (HL)", message: problem.message)
