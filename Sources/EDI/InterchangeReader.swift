@@ -57,6 +57,7 @@ public final class InterchangeReader<Source: ByteSource> {
     private var standard = EDIStandard.x12
     private var setBuilder = SegmentStoreBuilder()
     private var inSet = false
+    private var lastSetSize = (bytes: 0, records: 0, separators: 0)
     private var pending: SegmentStoreBuilder?
     private var interchanges = 0
     private var finished = false
@@ -125,6 +126,7 @@ public final class InterchangeReader<Source: ByteSource> {
 
     private func takeSet() -> TransactionSet {
         inSet = false
+        lastSetSize = (setBuilder.bytes.count, setBuilder.records.count, setBuilder.separators.count)
         let set = TransactionSet(store: setBuilder.build(delimiters: tokenizer.delimiters))
         setBuilder = SegmentStoreBuilder()
         return set
@@ -138,7 +140,10 @@ public final class InterchangeReader<Source: ByteSource> {
         switch tag {
         case .ST, .UNH:
             setBuilder = b
-            setBuilder.bytes.reserveCapacity(4096)
+            // Sized after the previous set: growing from empty would reallocate a dozen times per set.
+            setBuilder.bytes.reserveCapacity(min(4 << 20, max(4096, lastSetSize.bytes + lastSetSize.bytes / 4)))
+            setBuilder.records.reserveCapacity(min(1 << 16, max(32, lastSetSize.records + lastSetSize.records / 4)))
+            setBuilder.separators.reserveCapacity(min(1 << 18, max(128, lastSetSize.separators + lastSetSize.separators / 4)))
             inSet = true
             return nil
         case .GS, .UNG:
