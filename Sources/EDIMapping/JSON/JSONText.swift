@@ -32,46 +32,57 @@ public enum JSONText {
     /// Writes a value; `pretty` indents by two spaces. Keys are sorted either way, so output
     /// is stable for golden files.
     public static func string(_ value: JSONValue, pretty: Bool = true) -> String {
-        var out = ""
+        String(decoding: bytes(value, pretty: pretty), as: UTF8.self)
+    }
+
+    /// The value as UTF-8 JSON bytes (see `string(_:pretty:)`).
+    public static func bytes(_ value: JSONValue, pretty: Bool = true) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(value, pretty: pretty, depth: 0, into: &out)
         return out
     }
 
-    private static func write(_ value: JSONValue, pretty: Bool, depth: Int, into out: inout String) {
-        let newline = pretty ? "\n" + String(repeating: "  ", count: depth + 1) : ""
-        let closing = pretty ? "\n" + String(repeating: "  ", count: depth) : ""
+    private static func newline(_ depth: Int, into out: inout [UInt8]) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+    }
+
+    private static func write(_ value: JSONValue, pretty: Bool, depth: Int, into out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case let .bool(flag): out += flag ? "true" : "false"
-        case let .number(text): out += text
+        case .null: out += Array("null".utf8)
+        case let .bool(flag): out += flag ? Array("true".utf8) : Array("false".utf8)
+        case let .number(text): out += text.utf8
         case let .string(text): quote(text, into: &out)
         case let .array(elements):
-            guard !elements.isEmpty else { out += "[]"; return }
-            out += "["
+            guard !elements.isEmpty else { out += [UInt8(ascii: "["), UInt8(ascii: "]")]; return }
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out += "," }
-                out += newline
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(depth + 1, into: &out) }
                 write(element, pretty: pretty, depth: depth + 1, into: &out)
             }
-            out += closing + "]"
+            if pretty { newline(depth, into: &out) }
+            out.append(UInt8(ascii: "]"))
         case let .object(members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                out += newline
-                quote(key, into: &out)
-                out += pretty ? ": " : ":"
-                write(members[key] ?? .null, pretty: pretty, depth: depth + 1, into: &out)
+            guard !members.isEmpty else { out += [UInt8(ascii: "{"), UInt8(ascii: "}")]; return }
+            out.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(depth + 1, into: &out) }
+                quote(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                write(member.value, pretty: pretty, depth: depth + 1, into: &out)
             }
-            out += closing + "}"
+            if pretty { newline(depth, into: &out) }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func quote(_ text: String, into out: inout String) {
-        // Byte-level: only ASCII needs escaping, multi-byte UTF-8 is copied as it is.
-        var bytes: [UInt8] = [UInt8(ascii: "\"")]
-        bytes.reserveCapacity(text.utf8.count + 2)
+    private static func quote(_ text: String, into bytes: inout [UInt8]) {
+        // Only ASCII needs escaping; multi-byte UTF-8 is copied as it is.
+        bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -86,7 +97,6 @@ public enum JSONText {
             }
         }
         bytes.append(UInt8(ascii: "\""))
-        out += String(decoding: bytes, as: UTF8.self)
     }
 
     private struct Reader {

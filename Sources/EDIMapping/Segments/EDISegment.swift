@@ -93,7 +93,10 @@ public struct EDITransaction: Sendable {
     /// Component `component` (0 = first) of element `element` of body segment `index`.
     func value(_ index: Int, _ element: Int, _ component: Int) -> String? {
         if let moduleSegments {
-            return moduleSegments[index].element(element)?.component(max(component, 1))?.text
+            guard let value = moduleSegments[index].element(element) else { return nil }
+            // Most elements are simple: take their text without splitting into components.
+            if component <= 1, !value.bytes.contains(value.delimiters.component) { return value.text }
+            return value.component(max(component, 1))?.text
         }
         return body[index].value(element, component)
     }
