@@ -98,4 +98,12 @@ struct CodecTests {
     func impliedOverflow() throws {
         #expect(throws: MappingError.self) { try mapper().write([json(#"{"amount": 1.2345}"#)]) }
     }
+
+    @Test("a negative or huge decimal scale is a definition error, not a trap later", arguments: ["implied-1", "{ implied: 40 }", "{ decimal: { scale: -2 } }"])
+    func badScale(codec: String) throws {
+        let yaml = "mapping: c\nsyntax: x12\ndocument: \"1\"\nbindings:\n  - { edi: ZZZ/01, json: /a, codec: \(codec) }\n"
+        #expect(throws: MappingError.definition(file: "c.yaml", line: 5, message: "a decimal scale must be between 0 and 18")) {
+            try ScratchCatalogue(files: ["c.yaml": yaml]).catalogue.mapping("c.yaml")
+        }
+    }
 }

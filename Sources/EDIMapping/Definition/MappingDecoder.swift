@@ -105,6 +105,16 @@ struct MappingDecoder {
     }
 
     func codec(_ node: MappingNode) throws(MappingError) -> Codec {
+        let codec = try rawCodec(node)
+        switch codec {
+        case let .implied(scale) where !(0...18).contains(scale), let .decimal(scale?) where !(0...18).contains(scale):
+            throw fail(node, "a decimal scale must be between 0 and 18")
+        default:
+            return codec
+        }
+    }
+
+    private func rawCodec(_ node: MappingNode) throws(MappingError) -> Codec {
         if let name = node.text {
             switch name {
             case "text": return .text
