@@ -55,9 +55,8 @@ public final class InterchangeReader<Source: ByteSource> {
     private let tokenizer: SegmentTokenizer<Source>
     private var expectingHeader = true
     private var standard = EDIStandard.x12
-    private var setBuilder = SegmentStoreBuilder()
+    private let setBuilder = SegmentStoreBuilder()
     private var inSet = false
-    private var lastSetSize = (bytes: 0, records: 0, separators: 0)
     private var pending: SegmentStoreBuilder?
     private var interchanges = 0
     private var finished = false
@@ -77,9 +76,9 @@ public final class InterchangeReader<Source: ByteSource> {
     public func next() throws(EDIReadError) -> EDIEvent? {
         if finished { return nil }
         while true {
-            if var p = pending {
+            if let p = pending {
                 pending = nil
-                if let event = try classify(&p) { return event }
+                if let event = try classify(p) { return event }
                 continue
             }
             if expectingHeader {
@@ -98,7 +97,7 @@ public final class InterchangeReader<Source: ByteSource> {
             }
             if inSet {
                 // Appends in place: a local copy of the builder would make every append copy the arrays.
-                guard let tag = try tokenizer.next(into: &setBuilder) else {
+                guard let tag = try tokenizer.next(into: setBuilder) else {
                     finished = true
                     return .transactionSet(takeSet())
                 }
@@ -115,35 +114,31 @@ public final class InterchangeReader<Source: ByteSource> {
                 }
                 continue
             }
-            var single = SegmentStoreBuilder()
-            guard try tokenizer.next(into: &single) != nil else {
+            let single = SegmentStoreBuilder()
+            guard try tokenizer.next(into: single) != nil else {
                 finished = true
                 return nil
             }
-            if let event = try classify(&single) { return event }
+            if let event = try classify(single) { return event }
         }
     }
 
     private func takeSet() -> TransactionSet {
         inSet = false
-        lastSetSize = (setBuilder.bytes.count, setBuilder.records.count, setBuilder.separators.count)
         let set = TransactionSet(store: setBuilder.build(delimiters: tokenizer.delimiters))
-        setBuilder = SegmentStoreBuilder()
+        setBuilder.reset()
         return set
     }
 
     /// Decides what a segment read outside a transaction set starts or ends.
-    private func classify(_ b: inout SegmentStoreBuilder) throws(EDIReadError) -> EDIEvent? {
+    private func classify(_ b: SegmentStoreBuilder) throws(EDIReadError) -> EDIEvent? {
         let tag = b.records[0].tag
-        let built = b
-        let store = { built.build(delimiters: self.tokenizer.delimiters) }
+        let store = { b.build(delimiters: self.tokenizer.delimiters) }
         switch tag {
         case .ST, .UNH:
-            setBuilder = b
-            // Sized after the previous set: growing from empty would reallocate a dozen times per set.
-            setBuilder.bytes.reserveCapacity(min(4 << 20, max(4096, lastSetSize.bytes + lastSetSize.bytes / 4)))
-            setBuilder.records.reserveCapacity(min(1 << 16, max(32, lastSetSize.records + lastSetSize.records / 4)))
-            setBuilder.separators.reserveCapacity(min(1 << 18, max(128, lastSetSize.separators + lastSetSize.separators / 4)))
+            // One builder serves every set: its memory is reused, never regrown from empty.
+            setBuilder.reset()
+            setBuilder.append(contentsOf: b)
             inSet = true
             return nil
         case .GS, .UNG:
@@ -162,14 +157,14 @@ public final class InterchangeReader<Source: ByteSource> {
         let start = tokenizer.offset + skip
         let head = try tokenizer.peek(skip + 200)
         let h = head.count > skip ? Array(head[skip...]) : []
-        var b = SegmentStoreBuilder()
+        let b = SegmentStoreBuilder()
         expectingHeader = false
         interchanges += 1
         if h.starts(with: Array("ISA".utf8)) {
             let d = try Self.x12Delimiters(h, offset: start)
             standard = .x12
             tokenizer.use(d)
-            _ = try tokenizer.next(into: &b, prefix: skip)
+            _ = try tokenizer.next(into: b, prefix: skip)
             return .interchangeHeader(InterchangeHeader(standard: .x12, delimiters: d, store: b.build(delimiters: d)))
         }
         if h.starts(with: Array("UNA".utf8)) {
@@ -180,15 +175,15 @@ public final class InterchangeReader<Source: ByteSource> {
             guard d.areUsable else { throw .invalidDelimiters(offset: start) }
             standard = .edifact
             tokenizer.use(d)
-            _ = try tokenizer.takeFixed(prefix: skip, length: 9, into: &b)
-            _ = try tokenizer.next(into: &b)
+            _ = try tokenizer.takeFixed(prefix: skip, length: 9, into: b)
+            _ = try tokenizer.next(into: b)
             return .interchangeHeader(InterchangeHeader(standard: .edifact, delimiters: d, store: b.build(delimiters: d)))
         }
         if h.starts(with: Array("UNB".utf8)) {
             var d = h.count > 3 && h[3] == 0x1D ? Delimiters.edifactLevelB : Delimiters.edifactLevelA
             standard = .edifact
             tokenizer.use(d)
-            _ = try tokenizer.next(into: &b, prefix: skip)
+            _ = try tokenizer.next(into: b, prefix: skip)
             // Without UNA, syntax version 4 adds `*` as the repetition separator.
             if d == .edifactLevelA, b.build(delimiters: d)[0].value(1, 2) == "4" {
                 d.repetition = UInt8(ascii: "*")

@@ -13,6 +13,8 @@ final class SegmentTokenizer<Source: ByteSource> {
     private var atEnd = false
     private let maxSegmentLength: Int
     private let classes: UnsafeMutablePointer<UInt8>
+    private var sepScratch: UnsafeMutablePointer<Int32>
+    private var sepCapacity = 256
     private(set) var delimiters = Delimiters.x12Default
 
     // Byte classes in the table; the scan loop tests the literals 1 and 2.
@@ -25,6 +27,7 @@ final class SegmentTokenizer<Source: ByteSource> {
         capacity = max(chunkSize, 256)
         buffer = .allocate(capacity: capacity)
         classes = .allocate(capacity: 256)
+        sepScratch = .allocate(capacity: 256)
         classes.initialize(repeating: 0, count: 256)
         self.maxSegmentLength = max(maxSegmentLength, 256)
     }
@@ -32,7 +35,9 @@ final class SegmentTokenizer<Source: ByteSource> {
     deinit {
         buffer.deallocate()
         classes.deallocate()
+        sepScratch.deallocate()
     }
+
 
     /// Input offset of the next unread byte.
     var offset: Int { bufferOffset + pos }
@@ -106,7 +111,7 @@ final class SegmentTokenizer<Source: ByteSource> {
     }
 
     /// Appends a segment of known length with no element splitting (the UNA advice), plus its line breaks.
-    func takeFixed(prefix: Int, length: Int, into b: inout SegmentStoreBuilder) throws(EDIReadError) -> SegmentTag {
+    func takeFixed(prefix: Int, length: Int, into b: SegmentStoreBuilder) throws(EDIReadError) -> SegmentTag {
         let total = prefix + length
         guard try ensure(total) >= total else { throw .truncatedHeader(offset: offset + prefix) }
         let tag = SegmentTag(bytes: UnsafeBufferPointer(start: buffer + pos + prefix, count: 3))
@@ -116,7 +121,7 @@ final class SegmentTokenizer<Source: ByteSource> {
         b.records.append(SegmentRecord(
             start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(total - 1), end: base + Int32(end - pos),
             firstSeparator: Int32(b.separators.count), separatorCount: 0, tag: tag, offset: tagOffset))
-        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: end - pos))
+        b.bytes.append(buffer + pos, count: end - pos)
         pos = end
         return tag
     }
@@ -141,11 +146,11 @@ final class SegmentTokenizer<Source: ByteSource> {
     }
 
     /// Appends the next segment to `b`; nil at end of input. `prefix` bytes before the tag are kept as part of it.
-    func next(into b: inout SegmentStoreBuilder, prefix: Int = 0) throws(EDIReadError) -> SegmentTag? {
+    func next(into b: SegmentStoreBuilder, prefix: Int = 0) throws(EDIReadError) -> SegmentTag? {
         if filled - pos <= prefix + 4 || atEnd {
             guard try ensure(prefix + 1) > prefix else {
                 // Only skipped bytes (or nothing) remain: keep them so the output still round-trips.
-                if filled > pos { return try takeRemainder(into: &b, prefix: prefix) }
+                if filled > pos { return try takeRemainder(into: b, prefix: prefix) }
                 return nil
             }
         }
@@ -153,6 +158,13 @@ final class SegmentTokenizer<Source: ByteSource> {
         let sepStart = b.separators.count
         // Locals, not stored properties, inside the loop: class property access costs an exclusivity check per byte.
         let table = classes
+        var scratch = sepScratch
+        var cap = sepCapacity
+        var n = 0
+        defer {
+            sepScratch = scratch
+            sepCapacity = cap
+        }
         var scanned = prefix
         var terminator = -1
         while true {
@@ -168,7 +180,16 @@ final class SegmentTokenizer<Source: ByteSource> {
                     continue
                 }
                 if c == 1 {
-                    b.separators.append(base &+ Int32(truncatingIfNeeded: j &- start))
+                    // Into a scratch buffer first: one append per segment instead of one per element.
+                    if n == cap {
+                        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: cap * 2)
+                        bigger.update(from: scratch, count: n)
+                        scratch.deallocate()
+                        scratch = bigger
+                        cap *= 2
+                    }
+                    scratch[n] = base &+ Int32(truncatingIfNeeded: j &- start)
+                    n &+= 1
                     j &+= 1
                 } else if c == 2 {
                     found = j
@@ -198,24 +219,25 @@ final class SegmentTokenizer<Source: ByteSource> {
             contentRel = filled - pos
             endRel = contentRel
         }
-        let separatorCount = b.separators.count - sepStart
+        b.separators.append(scratch, count: n)
+        let separatorCount = n
         let tagEndRel = separatorCount > 0 ? Int(b.separators[sepStart] - base) : contentRel
         let tag = SegmentTag(packing: buffer + pos + prefix, count: min(max(tagEndRel - prefix, 0), 4))
         b.records.append(SegmentRecord(
             start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(contentRel), end: base + Int32(endRel),
             firstSeparator: Int32(sepStart), separatorCount: Int32(separatorCount), tag: tag, offset: bufferOffset + pos + prefix))
-        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: endRel))
+        b.bytes.append(buffer + pos, count: endRel)
         pos += endRel
         return tag
     }
 
-    private func takeRemainder(into b: inout SegmentStoreBuilder, prefix: Int) throws(EDIReadError) -> SegmentTag? {
+    private func takeRemainder(into b: SegmentStoreBuilder, prefix: Int) throws(EDIReadError) -> SegmentTag? {
         let n = filled - pos
         let base = Int32(b.bytes.count)
         b.records.append(SegmentRecord(
             start: base, tagStart: base + Int32(n), contentEnd: base + Int32(n), end: base + Int32(n),
             firstSeparator: Int32(b.separators.count), separatorCount: 0, tag: SegmentTag(rawValue: 0), offset: bufferOffset + filled))
-        b.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: n))
+        b.bytes.append(buffer + pos, count: n)
         pos = filled
         return SegmentTag(rawValue: 0)
     }

@@ -164,6 +164,17 @@ struct ReaderTests {
         #expect(!last.isTerminated)
     }
 
+    @Test("a segment with thousands of elements keeps every element boundary")
+    func manyElements() throws {
+        let wide = "REF" + String(repeating: "*X", count: 5000) + "~"
+        let bytes = x12Interchange(["ST*850*0001~" + wide + "SE*3*0001~"])
+        let ic = try #require(try Interchange.parseAll(bytes).first)
+        let ref = ic.allTransactionSets[0].segments[1]
+        #expect(ref.elementCount == 5000)
+        #expect(ref.value(4999) == "X" && ref.element(5001) == nil)
+        #expect(ic.bytes == bytes)
+    }
+
     @Test("a segment with no terminator for over a megabyte is refused, not buffered")
     func runawaySegment() {
         var bytes = Array((isa() + "GS*").utf8)
