@@ -55,7 +55,7 @@ indirect enum MappingNode: Sendable, Hashable {
 
     /// Replaces or adds `key` in a mapping node.
     func setting(_ key: String, to value: MappingNode) -> MappingNode {
-        guard case var .map(pairs, line) = self else { return self }
+        guard case .map(var pairs, let line) = self else { return self }
         if let index = pairs.firstIndex(where: { $0.key == key }) {
             pairs[index].value = value
         } else {

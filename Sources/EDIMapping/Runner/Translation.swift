@@ -44,15 +44,21 @@ public struct DocumentKind: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension MappingDefinition {
+    /// The kind of partner document this mapping reads and writes.
+    public var documentKind: DocumentKind {
+        DocumentKind(syntax: syntax, document: xml?.root ?? edi?.document ?? "")
+    }
+}
+
 extension MappingCatalogue {
     /// The mapping for a kind of document: the partner's overlay when one exists (a mapping
     /// whose `partner:` is `partner`), otherwise the base mapping (no `partner:`).
     public func mapping(for kind: DocumentKind, partner: String?) throws(MappingError) -> MappingDefinition {
         var base: MappingDefinition?
         for file in MappingTestRunner(catalogue: self).mappingFiles() {
-            guard let definition = try? mapping(file), definition.syntax == kind.syntax else { continue }
-            let document = definition.xml?.root ?? definition.edi?.document
-            guard document?.lowercased() == kind.document.lowercased() else { continue }
+            guard let definition = try? mapping(file), definition.syntax == kind.syntax,
+                  definition.documentKind.document.lowercased() == kind.document.lowercased() else { continue }
             if let partner, definition.partner == partner { return definition }
             if definition.partner == nil, base == nil { base = definition }
         }

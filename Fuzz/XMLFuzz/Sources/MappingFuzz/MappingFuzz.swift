@@ -6,20 +6,28 @@ let catalogue = MappingCatalogue(root: URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("edi-mappings").path)
 
-// Loaded once: the fuzzer exercises the mapping of inputs, not YAML loading.
-let mappers: [DocumentMapper] = ["xml/adf-lead.yaml", "x12/867-sell-through.yaml", "x12/845-promotion.yaml"].compactMap {
-    try? DocumentMapper(catalogue.mapping($0))
-}
+// Loaded once: the fuzzer exercises the mapping of inputs, not YAML loading. Every base
+// mapping of the catalogue, by the document kind it reads.
+let mappers: [DocumentKind: DocumentMapper] = {
+    var result: [DocumentKind: DocumentMapper] = [:]
+    for file in MappingTestRunner(catalogue: catalogue).mappingFiles() {
+        guard let definition = try? catalogue.mapping(file), definition.partner == nil else { continue }
+        let kind = definition.documentKind
+        result[DocumentKind(syntax: kind.syntax, document: kind.document.lowercased())] = DocumentMapper(definition)
+    }
+    return result
+}()
 
-/// libFuzzer entry point: the first byte picks a mapping; the rest is the partner document.
-/// Reading must give canonical JSON or a typed `MappingError`; JSON that was read and could be
-/// written must read back to itself.
+/// libFuzzer entry point: the input is a partner document; its kind (ST01, UNH message type or
+/// XML root) picks the mapping. Reading must give canonical JSON or a typed `MappingError`;
+/// JSON that was read and could be written must read back to itself.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMapping(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 1, !mappers.isEmpty else { return 0 }
-    let mapper = mappers[Int(data[0]) % mappers.count]
-    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    guard let documents = try? mapper.read(bytes), !documents.isEmpty else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let kind = DocumentKind.detect(bytes),
+          let mapper = mappers[DocumentKind(syntax: kind.syntax, document: kind.document.lowercased())],
+          let documents = try? mapper.read(bytes), !documents.isEmpty
+    else { return 0 }
     // Writing may refuse a value with a typed error (e.g. one that contains our X12 delimiter
     // because the input declared other delimiters); what is written must read back the same.
     guard let written = try? mapper.write(documents) else { return 0 }
