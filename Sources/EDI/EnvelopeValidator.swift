@@ -81,9 +81,10 @@ public struct EnvelopeValidator {
     }
 
     private mutating func closeInterchange(trailer: Segment?, at offset: Int) -> InterchangeReport? {
-        guard var r = current else { return nil }
+        guard current != nil else { return nil }
+        // Closing an open group first records its missing trailer in `current`.
         if group != nil { closeGroup(trailer: nil, at: offset) }
-        r = current!
+        guard var r = current else { return nil }
         let x12 = r.standard == .x12
         if let t = trailer {
             let declared = t.value(1)
