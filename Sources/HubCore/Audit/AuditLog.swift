@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One recorded change: who did what to which object, and when.
+public struct AuditEntry: Sendable, Encodable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var actorUserID: UserID?
+    public var action: String
+    public var targetType: String
+    public var targetID: String?
+    public var requestID: String?
+    public var details: [String: String]
+}
+
+/// The tenant's append-only audit trail, written in the same transaction as each change.
+public enum AuditLog {
+    /// Records `action` on the target; call it inside the transaction that makes the change.
+    public static func record(
+        _ connection: PostgresConnection,
+        _ caller: Caller,
+        action: String,
+        targetType: String,
+        targetID: String?,
+        details: [String: String] = [:],
+        logger: Logger
+    ) async throws {
+        let detailsJSON = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO hub.audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id, details)
+            VALUES (\(caller.tenantID.uuid), \(caller.principal.userID?.uuid), \(action), \(targetType), \(targetID),
+                    \(caller.requestID), \(detailsJSON)::jsonb)
+            """,
+            logger: logger
+        )
+    }
+
+    /// The tenant's entries, newest first.
+    public static func list(_ database: HubDatabase, _ caller: Caller, page: PageRequest) async throws -> Page<AuditEntry> {
+        let afterID: Int64? = try page.after.map { position throws(HubError) in
+            guard let id = position.first.flatMap({ Int64($0) }) else {
+                throw .invalid("cursor", "is not a cursor returned by this list")
+            }
+            return id
+        }
+        let entries = try await database.withTenant(caller.principal) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id, at, actor_user_id, action, target_type, target_id, request_id, details::text
+                  FROM hub.audit_log
+                 WHERE (\(afterID)::bigint IS NULL OR id < \(afterID))
+                 ORDER BY id DESC
+                 LIMIT \(page.limit + 1)
+                """,
+                logger: database.logger
+            )
+            var entries: [AuditEntry] = []
+            for try await (id, at, actor, action, targetType, targetID, requestID, details) in rows.decode(
+                (Int64, Date, UUID?, String, String, String?, String?, String).self
+            ) {
+                let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:]
+                entries.append(
+                    AuditEntry(
+                        id: id, at: at, actorUserID: actor.map { UserID($0) }, action: action, targetType: targetType,
+                        targetID: targetID, requestID: requestID, details: decoded
+                    )
+                )
+            }
+            return entries
+        }
+        return Page(fetched: entries, limit: page.limit) { [String($0.id)] }
+    }
+}

@@ -1,0 +1,92 @@
+import Logging
+import PostgresNIO
+
+/// The hub's connection pool, as the unprivileged `hub_app` role, and the only way to run queries.
+///
+/// Every unit of work runs in a transaction that first sets `app.tenant_id` and `app.user_id`
+/// with `set_config(…, true)`, so row-level security scopes every statement in it and the
+/// setting dies with the transaction instead of leaking to the next user of the connection.
+public struct HubDatabase: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(settings: DatabaseSettings, logger: Logger) {
+        self.client = PostgresClient(configuration: settings.clientConfiguration(asAdmin: false), backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until the task is cancelled; queries wait until it runs.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Runs `body` in a transaction scoped to the principal's tenant.
+    public func withTenant<Result: Sendable>(
+        _ principal: Principal,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(
+            tenant: principal.tenantID.description,
+            user: principal.userID?.description ?? "",
+            asOperator: principal.isHubOperator,
+            body
+        )
+    }
+
+    /// Runs `body` in a transaction with no tenant set: tenant tables show no rows, and only the
+    /// credential look-up functions can see across tenants.
+    public func withoutTenant<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await transaction(tenant: "", user: "", asOperator: false, body)
+    }
+
+    private func transaction<Result: Sendable>(
+        tenant: String,
+        user: String,
+        asOperator: Bool,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let operatorFlag = asOperator ? "on" : ""
+                try await connection.query(
+                    """
+                    SELECT set_config('app.tenant_id', \(tenant), true),
+                           set_config('app.user_id', \(user), true),
+                           set_config('app.operator', \(operatorFlag), true)
+                    """,
+                    logger: logger
+                )
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                try? await connection.query("ROLLBACK", logger: logger)
+                throw DatabaseErrorTranslation.translate(error)
+            }
+        }
+    }
+
+    /// Whether PostgreSQL answers: for `/readyz`.
+    public func ping() async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Refuses to serve through a role that row-level security would not bind.
+    public func checkAppRole() async throws {
+        let rows = try await client.query(
+            "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+            logger: logger
+        )
+        for try await (name, isSuperuser, bypassesRLS) in rows.decode((String, Bool, Bool).self) {
+            if isSuperuser || bypassesRLS {
+                throw DatabaseSetupError.unsafeAppRole(name)
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import HubCore
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// Everything the HTTP layer calls into, built once by the composition root.
+public struct HubServices: Sendable {
+    public let database: HubDatabase
+    public let authenticator: Authenticator
+    public let tenants: TenantDirectory
+    public let users: UserDirectory
+    public let tokens: APITokens
+    public let partnerships: Partnerships
+    public let metrics: PrometheusCollectorRegistry
+
+    public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
+        self.database = database
+        self.authenticator = Authenticator(database: database, hasher: hasher, throttle: throttle)
+        self.tenants = TenantDirectory(database: database)
+        self.users = UserDirectory(database: database, hasher: hasher)
+        self.tokens = APITokens(database: database)
+        self.partnerships = Partnerships(database: database)
+        self.metrics = metrics
+    }
+}
+
+/// How the HTTP server listens and sets cookies.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Mark the session cookie `Secure`: on whenever the hub is reached over HTTPS.
+    public var secureCookies: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+    }
+}
+
+/// The hub's routes and middleware.
+public func buildRouter(_ services: HubServices, settings: ServerSettings) throws -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: AuthenticationMiddleware(authenticator: services.authenticator))
+
+    OperationsController(
+        database: services.database, metrics: services.metrics, openAPIDocument: try OperationsController.bundledDocument()
+    ).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    let auth = AuthController(
+        authenticator: services.authenticator, users: services.users, tenants: services.tenants, secureCookies: settings.secureCookies
+    )
+    auth.addPublicRoutes(to: api)
+    auth.addRoutes(to: api)
+    TenantsController(tenants: services.tenants).addRoutes(to: api)
+    UsersController(users: services.users).addRoutes(to: api)
+    TokensController(tokens: services.tokens).addRoutes(to: api)
+    PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
+    AuditController(database: services.database).addRoutes(to: api)
+    return router
+}
+
+/// The hub's HTTP application, running the database pool as a service beside the server.
+public func buildApplication(
+    _ services: HubServices,
+    settings: ServerSettings,
+    logger: Logger,
+    beforeServing: @escaping @Sendable () async throws -> Void = {},
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    var application = Application(
+        router: try buildRouter(services, settings: settings),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
+        services: [services.database.client],
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+    application.beforeServerStarts {
+        try await services.database.checkAppRole()
+        try await beforeServing()
+    }
+    return application
+}

@@ -1,0 +1,34 @@
+import Foundation
+import HubCore
+import HTTPTypes
+import Hummingbird
+
+/// Encodes API responses the same way everywhere: ISO 8601 UTC times, stable key order.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}
+
+extension Parameters {
+    /// A typed id from the path; a malformed one is answered like an unknown one.
+    func id<Kind>(_ name: String, of kind: Kind.Type = Kind.self, what: String) throws -> Identifier<Kind> {
+        guard let text = self.get(name), let id = Identifier<Kind>(text) else { throw HubError.notFound(what) }
+        return id
+    }
+}
+
+extension Request {
+    /// The `limit` and `cursor` query parameters of a list.
+    var pageRequest: PageRequest {
+        get throws { try PageRequest(limit: uri.queryParameters.get("limit"), cursor: uri.queryParameters.get("cursor")) }
+    }
+}

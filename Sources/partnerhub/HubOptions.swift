@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HubCore
+import Logging
+
+/// Where the hub keeps its data and which database it uses; shared by every command that needs one.
+struct HubOptions: ParsableArguments {
+    @Option(help: "Folder for the embedded PostgreSQL cluster and other state, used when no database URL is given.")
+    var dataDir: String = ".partnerhub"
+
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "Use this PostgreSQL server instead of the embedded one (or set DATABASE_URL).",
+            valueName: "postgres://user:password@host:port/database"
+        )
+    )
+    var databaseURL: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func makeLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+
+    /// The database to use: the URL given, else the embedded cluster (started, with its database created).
+    func openDatabase(logger: Logger) async throws -> (settings: DatabaseSettings, embedded: EmbeddedPostgres?) {
+        if let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] {
+            var settings = try DatabaseSettings(url: url)
+            if let adminURL = ProcessInfo.processInfo.environment["DATABASE_ADMIN_URL"] {
+                let admin = try DatabaseSettings(url: adminURL)
+                settings.adminUser = admin.adminUser
+                settings.adminPassword = admin.adminPassword
+            }
+            return (settings, nil)
+        }
+        let cluster = EmbeddedPostgres(directory: dataDir, logger: logger)
+        try cluster.start()
+        do {
+            try await ClusterAdministration(settings: cluster.settings(), logger: logger).createDatabase(EmbeddedPostgres.databaseName)
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        return (cluster.settings(), cluster)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Runs `body` against the migrated database, stopping an embedded cluster afterwards, even on failure.
+func withMigratedDatabase<Result>(
+    _ options: HubOptions,
+    logger: Logger,
+    _ body: (DatabaseSettings) async throws -> Result
+) async throws -> Result {
+    let (settings, embedded) = try await options.openDatabase(logger: logger)
+    defer { embedded?.stop() }
+    try await MigrationRunner(settings: settings, migrations: try Migration.bundled(), logger: logger).run()
+    return try await body(settings)
+}
+
+/// Runs `body` with a started connection pool as `hub_app`.
+func withHubDatabase<Result: Sendable>(
+    _ settings: DatabaseSettings,
+    logger: Logger,
+    _ body: @Sendable (HubDatabase) async throws -> Result
+) async throws -> Result {
+    let database = HubDatabase(settings: settings, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await database.run() }
+        defer { group.cancelAll() }
+        return try await body(database)
+    }
+}

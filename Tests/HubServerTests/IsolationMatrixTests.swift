@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import HubCore
+import HubServer
+import HubTestSupport
+import Hummingbird
+import Testing
+
+/// Every registered route, tried with another tenant's credentials against tenant A's objects.
+@Suite struct IsolationMatrixTests {
+    /// Tenant A's objects, by the path parameter that names them.
+    struct World {
+        let a: TestTenant
+        let b: TestTenant
+        let aToken: String
+        let bToken: String
+        let objects: [String: String]
+    }
+
+    func makeWorld(_ hub: TestHub) async throws -> World {
+        let a = try await hub.makeTenant("alpha")
+        let b = try await hub.makeTenant("bravo")
+        _ = try await hub.makeTenant("charlie")
+        let member = try await hub.makeUser(in: a, role: .member)
+        let memberToken = try await hub.token(for: member)
+        let memberTokenID = try #require(try await hub.services.authenticator.principal(forAPIToken: memberToken)?.credentialID)
+        let partnership = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "charlie", note: nil)
+        return World(
+            a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
+            objects: [
+                "userID": member.id.description,
+                "tokenID": memberTokenID.description,
+                "partnershipID": partnership.id.description,
+            ]
+        )
+    }
+
+    /// The registered routes with a path parameter, as (method, path with A's ids filled in).
+    func objectRoutes(_ hub: TestHub, world: World) throws -> [(HTTPRequest.Method, String)] {
+        let router = try buildRouter(hub.services, settings: ServerSettings())
+        return try router.routes.compactMap { route in
+            let path = route.path.description
+            let segments = path.split(separator: "/")
+            guard segments.contains(where: { $0.hasPrefix("{") }) else { return nil }
+            let filled = try segments.map { segment in
+                guard segment.hasPrefix("{") else { return String(segment) }
+                let name = String(segment.dropFirst().dropLast())
+                return try #require(world.objects[name], "no fixture object for path parameter \(name) of \(path)")
+            }
+            return (route.method, "/" + filled.joined(separator: "/"))
+        }
+    }
+
+    @Test func anotherTenantGets404ForEveryObjectOfTenantA() async throws {
+        try await TestHub.with { hub in
+            let world = try await makeWorld(hub)
+            let routes = try objectRoutes(hub, world: world)
+            #expect(routes.count >= 10)
+            try await hub.withClient { client in
+                for (method, path) in routes {
+                    let body: String? = [.post, .patch, .put].contains(method) ? "{}" : nil
+                    let response = try await client.call(method, path, token: world.bToken, body: body)
+                    #expect(response.status == .notFound, "\(method) \(path) answered \(response.status) to another tenant")
+                    #expect(response.json["type"] as? String == "/problems/not-found")
+                    for id in world.objects.values { #expect(!response.body.contains(id)) }
+                }
+                // The same routes are real for tenant A itself, so the 404s above are not vacuous.
+                for (method, path) in routes where method == .get {
+                    let response = try await client.call(method, path, token: world.aToken)
+                    #expect(response.status == .ok, "\(method) \(path) answered \(response.status) to its own tenant")
+                }
+            }
+        }
+    }
+
+    @Test func anotherTenantsListsNeverContainTenantAsObjects() async throws {
+        try await TestHub.with { hub in
+            let world = try await makeWorld(hub)
+            let router = try buildRouter(hub.services, settings: ServerSettings())
+            let lists = router.routes.map(\.path.description).filter { $0.hasPrefix("/api/v1") && !$0.contains("{") }
+            let getLists = Set(router.routes.filter { $0.method == .get }.map(\.path.description))
+            #expect(Set(lists).intersection(getLists).count >= 6)
+            try await hub.withClient { client in
+                for path in Set(lists).intersection(getLists) {
+                    let response = try await client.call(.get, path, token: world.bToken)
+                    #expect(response.status != .internalServerError)
+                    for id in world.objects.values + [world.a.id.description, world.a.owner.id.description] {
+                        #expect(!response.body.contains(id), "GET \(path) shows tenant A's \(id) to tenant B")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aForeignObjectIdInTheBodyIsNotFound() async throws {
+        try await TestHub.with { hub in
+            let world = try await makeWorld(hub)
+            try await hub.withClient { client in
+                // Tenant B cannot act on A's partnership even by naming it in a write.
+                let response = try await client.call(
+                    .post, "/api/v1/partnerships/\(world.objects["partnershipID"]!)/end", token: world.bToken, json: ["reason": "x"]
+                )
+                #expect(response.status == .notFound)
+                let still = try await hub.services.partnerships.get(world.a.ownerCaller, id: PartnershipID(world.objects["partnershipID"]!)!)
+                #expect(still.status == .invited)
+            }
+        }
+    }
+
+    @Test func nonHubOperatorsCannotCreateOrListTenants() async throws {
+        try await TestHub.with { hub in
+            let world = try await makeWorld(hub)
+            try await hub.withClient { client in
+                let list = try await client.call(.get, "/api/v1/tenants", token: world.aToken)
+                #expect(list.status == .forbidden)
+                let create = try await client.call(.post, "/api/v1/tenants", token: world.aToken, json: ["slug": "rogue", "name": "Rogue"])
+                #expect(create.status == .forbidden)
+            }
+        }
+    }
+}
