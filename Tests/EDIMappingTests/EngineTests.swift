@@ -198,4 +198,15 @@ struct EngineTests {
             try mapper.read(Array(input.utf8))
         }
     }
+
+    @Test("a group absent on read is not created on write by its defaults and constants (found by fuzzing)")
+    func absentGroupStaysAbsent() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("edifact/pricat-promotion.yaml"))
+        let input = "UNH+1+PRICAT:D:96A:UN'BGM+9+P1+9'CUX+1:USD:8'PGI+11+G1'LIN+1+1+4031641083349:EN'PRI+AAA:1:CT'UNT+7+1'"
+        let documents = try mapper.read(Array(input.utf8))
+        #expect(documents.first.flatMap { JSONPointer("/currency").value(in: $0) } == nil)
+        let written = String(decoding: try mapper.write(documents), as: UTF8.self)
+        #expect(!written.contains("CUX"))
+        #expect(try mapper.read(Array(written.utf8)) == documents)
+    }
 }

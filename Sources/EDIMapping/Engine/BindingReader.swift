@@ -16,7 +16,11 @@ protocol SourceReader {
 protocol SourceWriter {
     associatedtype Node
     /// Sets the text at a value path, creating what is missing (predicates become constants).
-    func set(_ text: String, at path: SourcePath, in node: Node) throws(CodecFailure)
+    /// `attach` is false for constants (`emit`, defaults, indexes, counts): they alone do not
+    /// make a group appear, so a group that was absent on read stays absent on write.
+    func set(_ text: String, at path: SourcePath, in node: Node, attach: Bool) throws(CodecFailure)
+    /// Makes a node part of the output (a loop instance exists because its array item does).
+    func attach(_ node: Node)
     /// The node for a group binding: an existing match or a new one.
     func group(_ binding: Binding, in node: Node) -> Node
     /// A new loop instance.
@@ -115,6 +119,7 @@ struct BindingWalker {
                 if elements.isEmpty, binding.required { throw missing(binding, at: pointer.appending(items).description) }
                 for (offset, element) in elements.enumerated() {
                     let instance = writer.instance(binding, in: node)
+                    writer.attach(instance)
                     try write(binding.children, json: element, at: pointer.appending(items).appending(String(offset)),
                               into: instance, index: offset, with: writer)
                 }
@@ -133,6 +138,7 @@ struct BindingWalker {
                 try write(binding.children, json: scope, at: scopePointer, into: child, index: index, with: writer)
             } else if let path = binding.path {
                 var text: String?
+                var fromDocument = false
                 let location = binding.json.map { pointer.appending($0) } ?? pointer
                 if binding.writesIndex, let index {
                     text = String(index + 1)
@@ -144,6 +150,7 @@ struct BindingWalker {
                     text = DecimalText.sum(numbers)
                 } else if let member = binding.json, let value = member.value(in: json), value != .null {
                     text = try encode(value, binding, at: location)
+                    fromDocument = true
                 } else if let emit = binding.emit {
                     text = emit
                 } else if let value = binding.defaultValue, value != .null {
@@ -154,7 +161,7 @@ struct BindingWalker {
                     continue
                 }
                 do {
-                    try writer.set(text, at: path, in: node)
+                    try writer.set(text, at: path, in: node, attach: fromDocument)
                 } catch {
                     throw .binding(file: file, binding: binding.id, position: location.description, message: error.message)
                 }

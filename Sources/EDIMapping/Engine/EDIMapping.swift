@@ -165,7 +165,7 @@ final class EDIBuildGroup {
 struct EDISourceWriter: SourceWriter {
     let delimiters: EDIDelimiters
 
-    func set(_ text: String, at path: SourcePath, in group: EDIBuildGroup) throws(CodecFailure) {
+    func set(_ text: String, at path: SourcePath, in group: EDIBuildGroup, attach: Bool) throws(CodecFailure) {
         guard case let .edi(path) = path, let element = path.element else { throw CodecFailure("not an element path") }
         let forbidden = [delimiters.element, delimiters.component, delimiters.segment]
         if delimiters.release == nil, text.contains(where: forbidden.contains) {
@@ -192,6 +192,10 @@ struct EDISourceWriter: SourceWriter {
             index = 0
         }
         group.own[index].set(element, path.component ?? 0, to: text)
+        if attach { group.attach() }
+    }
+
+    func attach(_ group: EDIBuildGroup) {
         group.attach()
     }
 

@@ -108,7 +108,7 @@ struct XMLSourceWriter: SourceWriter {
         return current
     }
 
-    func set(_ text: String, at path: SourcePath, in node: XMLBuildElement) throws(CodecFailure) {
+    func set(_ text: String, at path: SourcePath, in node: XMLBuildElement, attach: Bool) throws(CodecFailure) {
         guard case let .xml(path) = path else { throw CodecFailure("not an XML path") }
         let target = walk(path.steps, from: node, newLast: false)
         if let attribute = path.attribute {
@@ -116,7 +116,11 @@ struct XMLSourceWriter: SourceWriter {
         } else {
             target.text = text
         }
-        target.attach()
+        if attach { target.attach() }
+    }
+
+    func attach(_ node: XMLBuildElement) {
+        node.attach()
     }
 
     func group(_ binding: Binding, in node: XMLBuildElement) -> XMLBuildElement {

@@ -49,7 +49,7 @@ struct Replay {
             _ = bytes.withUnsafeBufferPointer { fuzzMapping($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
             count += 1
         }
-        print("replayed \(count) inputs")
+        print("replayed \(count) inputs with \(mappers.count) mappings")
     }
 }
 #endif
