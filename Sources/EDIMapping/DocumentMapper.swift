@@ -45,6 +45,14 @@ public struct DocumentMapper: Sendable {
         }
     }
 
+    /// Writes one canonical document as one transaction set or message with the given control
+    /// number (ST02 / UNH 0062), for streaming many documents out one at a time.
+    public func write(_ document: JSONValue, controlNumber: Int) throws(MappingError) -> [UInt8] {
+        guard definition.syntax != .xml, let settings = definition.edi else { return try write([document]) }
+        if validatesSchema { try validate(document) }
+        return try EDIMappingEngine(definition: definition, settings: settings).write([document], firstControlNumber: controlNumber)
+    }
+
     /// Throws `MappingError.schema` when `document` breaks the mapping's canonical schema.
     public func validate(_ document: JSONValue) throws(MappingError) {
         guard let schema = definition.schema else { return }

@@ -42,4 +42,33 @@ struct TranslationTests {
         #expect(try CanonicalDocuments.parse(Array("{\"a\":1}".utf8)) == [.object(["a": .number("1")])])
         #expect(throws: JSONSyntaxError.self) { try CanonicalDocuments.parse(Array("{\"a\":".utf8)) }
     }
+
+    @Test("NDJSON is written back one transaction set at a time with increasing control numbers")
+    func streamingWriter() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("x12/867-sell-through.yaml"))
+        let documents = try CanonicalDocuments.parse(Array(#require(FileManager.default.contents(
+            atPath: catalogue.absolute("x12/tests/867-sell-through/interchange.json")))))
+        let path = NSTemporaryDirectory() + "edimapping-\(UUID().uuidString).ndjson"
+        try (documents.map { JSONText.string($0, pretty: false) }.joined(separator: "\n") + "\n\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        var chunks: [String] = []
+        let count = try StreamingWriter(mapper: mapper).write(ndjson: path) { chunks.append(String(decoding: $0, as: UTF8.self)) }
+        #expect(count == 2)
+        #expect(chunks.map { $0.split(separator: "\n").first.map(String.init) } == ["ST*867*0001~", "ST*867*0002~"])
+        #expect(try mapper.read(Array(chunks.joined().utf8)) == documents)
+    }
+
+    @Test("a line of NDJSON that is not JSON is an error naming its line")
+    func streamingWriterBadLine() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("x12/867-sell-through.yaml"))
+        let path = NSTemporaryDirectory() + "edimapping-\(UUID().uuidString).ndjson"
+        try "\n{\"broken\":".write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try StreamingWriter(mapper: mapper).write(ndjson: path) { _ in }
+            Issue.record("wrote from broken JSON")
+        } catch {
+            guard case let .input(_, message)? = error as? MappingError else { Issue.record("\(error)"); return }
+            #expect(message.contains("line 2"))
+        }
+    }
 }

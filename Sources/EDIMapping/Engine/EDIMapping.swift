@@ -252,7 +252,7 @@ struct EDIMappingEngine {
         return try BindingWalker(file: definition.file).read(definition.bindings, in: scope, with: EDISourceReader())
     }
 
-    func write(_ documents: [JSONValue], delimiters: EDIDelimiters? = nil) throws(MappingError) -> [UInt8] {
+    func write(_ documents: [JSONValue], delimiters: EDIDelimiters? = nil, firstControlNumber: Int = 1) throws(MappingError) -> [UInt8] {
         let delimiters = delimiters ?? (syntax == .x12 ? .x12 : .edifact)
         var out = ""
         for (offset, document) in documents.enumerated() {
@@ -264,7 +264,8 @@ struct EDIMappingEngine {
             var levels = 0
             root.numberHierarchy(counter: &levels, parentLevel: "")
             let body = root.segments(trailer: settings.trailer)
-            let control = String(repeating: "0", count: max(0, 4 - String(offset + 1).count)) + String(offset + 1)
+            let number = String(firstControlNumber + offset)
+            let control = String(repeating: "0", count: max(0, 4 - number.count)) + number
             let header: EDISegment
             let trailer: EDISegment
             if syntax == .x12 {

@@ -23,26 +23,42 @@ struct EDITranslateCommand: ParsableCommand {
 
     func run() throws {
         let catalogue = MappingCatalogue(root: catalogue)
-        guard let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file) else {
+        // Only the head is read up front: EDI is streamed from the file, not loaded whole.
+        let stdin = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : nil
+        guard let head = stdin.map({ Array($0.prefix(64 * 1024)) }) ?? Self.head(of: file) else {
             MappingConsole.error("cannot read \(file)")
             throw ExitCode(2)
         }
+        func whole() throws -> [UInt8] {
+            if let stdin { return Array(stdin) }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                MappingConsole.error("cannot read \(file)")
+                throw ExitCode(2)
+            }
+            return Array(data)
+        }
         do {
-            let definition = try choose(catalogue, bytes: Array(data.prefix(64 * 1024)))
+            let definition = try choose(catalogue, bytes: head)
             let mapper = DocumentMapper(definition)
-            if reverse {
-                let documents = try CanonicalDocuments.parse(Array(data))
-                MappingConsole.raw(try mapper.write(documents))
-            } else if definition.syntax == .xml || file == "-" {
-                for document in try mapper.read(Array(data)) { MappingConsole.out(JSONText.string(document)) }
+            if reverse, definition.syntax != .xml, stdin == nil, head.first(where: { $0 > 32 }) != UInt8(ascii: "[") {
+                // NDJSON (or one object): one transaction set at a time.
+                try StreamingWriter(mapper: mapper).write(ndjson: file) { MappingConsole.raw($0) }
+            } else if reverse {
+                MappingConsole.raw(try mapper.write(CanonicalDocuments.parse(try whole())))
+            } else if definition.syntax == .xml || stdin != nil {
+                for document in try mapper.read(try whole()) {
+                    MappingConsole.out(JSONText.string(document, pretty: definition.syntax == .xml))
+                }
             } else {
-                var bar = isatty(2) == 1 ? ProgressBar(total: data.count) { FileHandle.standardError.write(Data($0.utf8)) } : nil
-                var buffer = ""
+                let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+                var bar = isatty(2) == 1 ? ProgressBar(total: size) { FileHandle.standardError.write(Data($0.utf8)) } : nil
+                var buffer: [UInt8] = []
                 try StreamingTranslator(mapper: mapper).translate(file: file, emit: { line in
-                    buffer += line + "\n"
-                    if buffer.utf8.count > 1 << 20 { MappingConsole.raw(Array(buffer.utf8)); buffer = "" }
+                    buffer += line.utf8
+                    buffer.append(0x0A)
+                    if buffer.count > 1 << 20 { MappingConsole.raw(buffer); buffer.removeAll(keepingCapacity: true) }
                 }, progress: { bar?.update(bytes: $0) })
-                MappingConsole.raw(Array(buffer.utf8))
+                MappingConsole.raw(buffer)
                 bar?.finish()
             }
         } catch let error as MappingError {
@@ -52,6 +68,12 @@ struct EDITranslateCommand: ParsableCommand {
             MappingConsole.error("\(file): \(error.description)")
             throw ExitCode(2)
         }
+    }
+
+    private static func head(of path: String) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 64 * 1024)).map { Array($0) } ?? []
     }
 
     private func choose(_ catalogue: MappingCatalogue, bytes: [UInt8]) throws -> MappingDefinition {
