@@ -2,8 +2,9 @@
 /// instances of the bindings evaluated in it.
 ///
 /// A loop instance runs from a segment matching the loop's start (tag and predicates) to the
-/// next segment that starts any loop at the same level, the next trailer segment, or the end
-/// of the enclosing instance. Segments not inside an instance are the scope's own.
+/// next segment that starts any loop at the same level, the next trailer segment, a segment
+/// this level reads that the instance does not, or the end of the enclosing instance.
+/// Segments not inside an instance are the scope's own.
 final class EDIScope {
     let transaction: EDITransaction
     let start: Int?
