@@ -11,7 +11,8 @@ public final class XMLSchema: Sendable {
     /// The compiled schema points into its source document, which must outlive it.
     private let source: ParsedXMLDocument
 
-    /// Compiles a schema from a parsed XSD document.
+    /// Compiles a schema from a parsed XSD document (libxml2 may rewrite that document while
+    /// compiling, so do not query it afterwards).
     public init(_ source: ParsedXMLDocument) throws(XMLError) {
         let collector = DiagnosticCollector()
         let compiled = try source.withPointer { document throws(XMLError) -> SchemaPointer in
