@@ -85,15 +85,18 @@ final class CompiledSchema: @unchecked Sendable {
         return node
     }
 
-    func validate(_ value: JSONValue, at pointer: JSONPointer, depth: Int, into found: inout [String]) {
+    /// `path` is a stack of pointer tokens, pushed and popped in place so that valid documents
+    /// cost no pointer allocations.
+    func validate(_ value: JSONValue, at path: inout [String], depth: Int, into found: inout [String]) {
         func report(_ message: String) {
-            found.append("\(pointer.description.isEmpty ? "/" : pointer.description): \(message)")
+            let pointer = JSONPointer(tokens: path).description
+            found.append("\(pointer.isEmpty ? "/" : pointer): \(message)")
         }
         guard depth < 64 else { return report("schema nesting too deep (recursive $ref?)") }
         if allowsNothing { return report("no value is allowed here") }
         if let referenceText {
             guard let target = reference else { return report("unresolvable $ref \(referenceText)") }
-            target.validate(value, at: pointer, depth: depth + 1, into: &found)
+            target.validate(value, at: &path, depth: depth + 1, into: &found)
         }
         if let types {
             let actual = value.typeName
@@ -105,11 +108,11 @@ final class CompiledSchema: @unchecked Sendable {
             report("\(JSONText.string(value, pretty: false)) is not one of \(JSONText.string(.array(enumeration), pretty: false))")
         }
         if let constant, constant != value { report("must be \(JSONText.string(constant, pretty: false))") }
-        for sub in allOf { sub.validate(value, at: pointer, depth: depth + 1, into: &found) }
+        for sub in allOf { sub.validate(value, at: &path, depth: depth + 1, into: &found) }
         if !anyOf.isEmpty {
             let matches = anyOf.contains { option in
                 var scratch: [String] = []
-                option.validate(value, at: pointer, depth: depth + 1, into: &scratch)
+                option.validate(value, at: &path, depth: depth + 1, into: &scratch)
                 return scratch.isEmpty
             }
             if !matches { report("matches none of the anyOf schemas") }
@@ -134,17 +137,18 @@ final class CompiledSchema: @unchecked Sendable {
             if let maxItems, elements.count > maxItems { report("more than \(maxItems) items") }
             if let items {
                 for (index, element) in elements.enumerated() {
-                    items.validate(element, at: pointer.appending(String(index)), depth: depth + 1, into: &found)
+                    path.append(String(index))
+                    items.validate(element, at: &path, depth: depth + 1, into: &found)
+                    path.removeLast()
                 }
             }
         case let .object(members):
             for name in required where members[name] == nil { report("missing required property \(name)") }
             for (name, member) in members {
-                if let sub = properties[name] {
-                    sub.validate(member, at: pointer.appending(name), depth: depth + 1, into: &found)
-                } else if let additional {
-                    additional.validate(member, at: pointer.appending(name), depth: depth + 1, into: &found)
-                }
+                guard let sub = properties[name] ?? additional else { continue }
+                path.append(name)
+                sub.validate(member, at: &path, depth: depth + 1, into: &found)
+                path.removeLast()
             }
         default:
             break

@@ -57,7 +57,8 @@ public struct JSONSchema: Sendable, Hashable {
     /// Every way `instance` breaks the schema, as `pointer: message`; empty when valid.
     public func violations(of instance: JSONValue) -> [String] {
         var found: [String] = []
-        compiled.validate(instance, at: JSONPointer(tokens: []), depth: 0, into: &found)
+        var path: [String] = []
+        compiled.validate(instance, at: &path, depth: 0, into: &found)
         return found.sorted()
     }
 
