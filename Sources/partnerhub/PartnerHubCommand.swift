@@ -12,7 +12,7 @@ struct PartnerHubCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, UserCommand.self,
-            TokenCommand.self, EDICommand.self,
+            TokenCommand.self, EDICommand.self, MappingsCommand.self,
         ]
     )
 }

@@ -30,7 +30,7 @@ enum PartnerHubBinary {
     @Test func helpListsEveryCommand() throws {
         let (status, output) = try PartnerHubBinary.run(["--help"])
         #expect(status == 0)
-        for command in ["serve", "migrate", "demo", "tenant", "user", "token", "edi"] {
+        for command in ["serve", "migrate", "demo", "tenant", "user", "token", "edi", "mappings"] {
             #expect(output.contains("  \(command)"), "--help does not list \(command)")
         }
     }

@@ -61,7 +61,7 @@ public struct HubDatabase: Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw DatabaseErrorTranslation.translate(error)
             }
         }

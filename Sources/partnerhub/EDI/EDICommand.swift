@@ -6,6 +6,8 @@ struct EDICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edi",
         abstract: "Inspect, validate, acknowledge and convert X12 and EDIFACT files offline.",
-        subcommands: [EDIInspectCommand.self, EDIValidateCommand.self, EDIAckCommand.self, EDIJSONCommand.self]
+        subcommands: [
+            EDIInspectCommand.self, EDIValidateCommand.self, EDIAckCommand.self, EDIJSONCommand.self, EDITranslateCommand.self,
+        ]
     )
 }
