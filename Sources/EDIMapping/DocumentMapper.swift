@@ -28,6 +28,16 @@ public struct DocumentMapper: Sendable {
         return documents
     }
 
+    /// Reads on `pool`, so a large document is parsed and mapped off the caller's thread (an
+    /// event loop or the cooperative pool).
+    public func read(_ bytes: [UInt8], on pool: XMLWorkerPool) async throws(MappingError) -> [JSONValue] {
+        let mapper = self
+        let result = await pool.run { () -> Result<[JSONValue], MappingError> in
+            do throws(MappingError) { return .success(try mapper.read(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Writes canonical JSON documents as one partner document (XML takes exactly one).
     public func write(_ documents: [JSONValue]) throws(MappingError) -> [UInt8] {
         if validatesSchema { for document in documents { try validate(document) } }

@@ -67,7 +67,7 @@ struct TranslationTests {
             _ = try StreamingWriter(mapper: mapper).write(ndjson: path) { _ in }
             Issue.record("wrote from broken JSON")
         } catch {
-            guard case let .input(_, message)? = error as? MappingError else { Issue.record("\(error)"); return }
+            guard case let .input(_, message) = error else { Issue.record("\(error)"); return }
             #expect(message.contains("line 2"))
         }
     }

@@ -1,5 +1,7 @@
 import EDIMapping
+import Foundation
 import Testing
+import XML
 
 struct XMLMappingTests {
     func lead() throws -> DocumentMapper {
@@ -67,5 +69,14 @@ struct XMLMappingTests {
         #expect(throws: MappingError.input(file: "xml/adf-lead.yaml", message: "root element is <lead>, expected <adf>")) {
             try lead().read(Array("<lead/>".utf8))
         }
+    }
+
+    @Test("a lead read on the worker pool gives the same JSON as on the caller's thread")
+    func readOnPool() async throws {
+        let bytes = try #require(FileManager.default.contents(atPath: catalogue.absolute("xml/tests/adf-lead/standard.xml")))
+        let mapper = try lead()
+        let onPool = try await mapper.read(Array(bytes), on: XMLWorkerPool(threads: 1))
+        #expect(onPool == (try mapper.read(Array(bytes))))
+        await #expect(throws: MappingError.self) { try await mapper.read(Array("<lead/>".utf8), on: XMLWorkerPool(threads: 1)) }
     }
 }
