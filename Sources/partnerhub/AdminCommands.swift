@@ -40,11 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
 
     func run() async throws {
-        let logger = hub.makeLogger("partnerhub.demo")
-        try await withMigratedDatabase(hub, logger: logger) { settings in
-            try await withHubDatabase(settings, logger: logger) { database in
-                try await DemoWorld(database: database, hasher: PasswordHasher()).seed { print($0) }
-            }
+        try await hub.withDatabase(label: "partnerhub.demo") { database in
+            try await DemoWorld(database: database, hasher: PasswordHasher()).seed { print($0) }
         }
     }
 }
@@ -67,14 +64,9 @@ struct TenantCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            let logger = hub.makeLogger("partnerhub.tenant")
-            let tenant = try await withMigratedDatabase(hub, logger: logger) { settings in
-                try await withHubDatabase(settings, logger: logger) { database in
-                    let id = TenantID()
-                    return try await TenantDirectory(database: database).create(
-                        Caller.commandLine(tenant: id), id: id, slug: slug, name: name
-                    )
-                }
+            let tenant = try await hub.withDatabase(label: "partnerhub.tenant") { database in
+                let id = TenantID()
+                return try await TenantDirectory(database: database).create(Caller.commandLine(tenant: id), id: id, slug: slug, name: name)
             }
             print("created tenant \(tenant.slug) (\(tenant.name)) with id \(tenant.id)")
         }
@@ -110,16 +102,13 @@ struct UserCommand: AsyncParsableCommand {
         var hubOperator = false
 
         func run() async throws {
-            let logger = hub.makeLogger("partnerhub.user")
             let password = self.password ?? Secrets.generate().prefix(20).description
-            let user = try await withMigratedDatabase(hub, logger: logger) { settings in
-                try await withHubDatabase(settings, logger: logger) { database in
-                    let tenantID = try await database.tenantID(forSlug: tenant)
-                    return try await UserDirectory(database: database, hasher: PasswordHasher()).create(
-                        Caller.commandLine(tenant: tenantID), email: email, displayName: name, role: role,
-                        password: password, isHubOperator: hubOperator
-                    )
-                }
+            let user = try await hub.withDatabase(label: "partnerhub.user") { database in
+                let tenantID = try await database.tenantID(forSlug: tenant)
+                return try await UserDirectory(database: database, hasher: PasswordHasher()).create(
+                    Caller.commandLine(tenant: tenantID), email: email, displayName: name, role: role,
+                    password: password, isHubOperator: hubOperator
+                )
             }
             print("created user \(user.email) (\(user.role.rawValue)) with id \(user.id)")
             if self.password == nil { print("password: \(password)") }
@@ -150,13 +139,10 @@ struct TokenCommand: AsyncParsableCommand {
         var days: Int = 90
 
         func run() async throws {
-            let logger = hub.makeLogger("partnerhub.token")
-            let secret = try await withMigratedDatabase(hub, logger: logger) { settings in
-                try await withHubDatabase(settings, logger: logger) { database in
-                    let principal = try await database.principal(forEmail: email)
-                    let caller = Caller(principal: principal, requestID: "cli-\(UUID().uuidString.prefix(8))")
-                    return try await APITokens(database: database).create(caller, name: name, lifetimeDays: days).secret
-                }
+            let secret = try await hub.withDatabase(label: "partnerhub.token") { database in
+                let principal = try await database.principal(forEmail: email)
+                let caller = Caller(principal: principal, requestID: "cli-\(UUID().uuidString.prefix(8))")
+                return try await APITokens(database: database).create(caller, name: name, lifetimeDays: days).secret
             }
             print(secret)
         }

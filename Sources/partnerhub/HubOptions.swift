@@ -17,12 +17,12 @@ struct HubOptions: ParsableArguments {
     )
     var databaseURL: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info for serve, warning otherwise).")
+    var logLevel: Logger.Level?
 
-    func makeLogger(_ label: String) -> Logger {
+    func makeLogger(_ label: String, defaultLevel: Logger.Level = .warning) -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = logLevel
+        logger.logLevel = logLevel ?? defaultLevel
         return logger
     }
 
@@ -51,28 +51,22 @@ struct HubOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Runs `body` against the migrated database, stopping an embedded cluster afterwards, even on failure.
-func withMigratedDatabase<Result>(
-    _ options: HubOptions,
-    logger: Logger,
-    _ body: (DatabaseSettings) async throws -> Result
-) async throws -> Result {
-    let (settings, embedded) = try await options.openDatabase(logger: logger)
-    defer { embedded?.stop() }
-    try await MigrationRunner(settings: settings, migrations: try Migration.bundled(), logger: logger).run()
-    return try await body(settings)
-}
-
-/// Runs `body` with a started connection pool as `hub_app`.
-func withHubDatabase<Result: Sendable>(
-    _ settings: DatabaseSettings,
-    logger: Logger,
-    _ body: @Sendable (HubDatabase) async throws -> Result
-) async throws -> Result {
-    let database = HubDatabase(settings: settings, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await database.run() }
-        defer { group.cancelAll() }
-        return try await body(database)
+extension HubOptions {
+    /// Runs `body` with a connection pool as `hub_app` on the migrated database, stopping an
+    /// embedded cluster afterwards, even on failure.
+    func withDatabase<Result: Sendable>(label: String, _ body: @Sendable (HubDatabase) async throws -> Result) async throws -> Result {
+        let logger = makeLogger(label)
+        let (settings, embedded) = try await openDatabase(logger: logger)
+        defer { embedded?.stop() }
+        try await MigrationRunner(settings: settings, migrations: try Migration.bundled(), logger: logger).run()
+        // A one-shot command leases a connection before the pool's task has started; that is fine, so say nothing.
+        var quiet = logger
+        quiet.logLevel = .error
+        let database = HubDatabase(settings: settings, logger: logger, backgroundLogger: quiet)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            return try await body(database)
+        }
     }
 }

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = hub.makeLogger("partnerhub")
+        let logger = hub.makeLogger("partnerhub", defaultLevel: .info)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let (settings, embedded) = try await hub.openDatabase(logger: logger)

@@ -10,8 +10,11 @@ public struct HubDatabase: Sendable {
     public let client: PostgresClient
     public let logger: Logger
 
-    public init(settings: DatabaseSettings, logger: Logger) {
-        self.client = PostgresClient(configuration: settings.clientConfiguration(asAdmin: false), backgroundLogger: logger)
+    /// - Parameter backgroundLogger: where the pool logs what happens outside queries (defaults to `logger`).
+    public init(settings: DatabaseSettings, logger: Logger, backgroundLogger: Logger? = nil) {
+        self.client = PostgresClient(
+            configuration: settings.clientConfiguration(asAdmin: false), backgroundLogger: backgroundLogger ?? logger
+        )
         self.logger = logger
     }
 
