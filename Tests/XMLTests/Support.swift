@@ -1,6 +1,10 @@
 import Foundation
-import Glibc
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads a fixture from the test bundle.
 func fixture(_ path: String) throws -> [UInt8] {
@@ -8,7 +12,7 @@ func fixture(_ path: String) throws -> [UInt8] {
     return try Array(Data(contentsOf: url))
 }
 
-/// Current resident set size in bytes (from /proc/self/statm).
+/// Current resident set size in bytes (from /proc/self/statm; 0 where there is no /proc).
 func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
     let fields = text.split(separator: " ")
@@ -19,8 +23,13 @@ func residentBytes() -> Int {
 /// Peak resident set size of the process so far, in bytes.
 func peakResidentBytes() -> Int {
     var usage = rusage()
+    #if canImport(Glibc)
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return usage.ru_maxrss * 1024
+    return usage.ru_maxrss * 1024  // kilobytes on Linux
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Int(usage.ru_maxrss)  // bytes on Darwin
+    #endif
 }
 
 /// What one call cost: wall time and memory growth (current and peak RSS).
