@@ -158,3 +158,41 @@ import Testing
         }
     }
 }
+
+/// Connections are reused across tenants; a reused one must never answer with the last tenant's rows.
+@Suite struct PoolReuseTests {
+    @Test func thirtyTwoClientsOnTwoConnectionsNeverSeeAnotherTenantsRows() async throws {
+        var settings = try await TestPostgres.shared.makeDatabase()
+        settings.poolSize = 2
+        let seeding = settings
+        let tenants = try await TestHub.with(database: seeding) { hub in
+            var tenants: [TestTenant] = []
+            for slug in ["alpha", "bravo", "charlie"] { tenants.append(try await hub.makeTenant(slug)) }
+            return tenants
+        }
+        let database = HubDatabase(settings: settings, logger: TestPostgres.shared.logger)
+        let leaks = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask { await database.run(); return 0 }
+            let clients = try await withThrowingTaskGroup(of: Int.self) { clients in
+                for client in 0..<32 {
+                    clients.addTask {
+                        var leaks = 0
+                        for request in 0..<100 {
+                            let tenant = tenants[(client + request) % tenants.count]
+                            let seen = try await database.withTenant(tenant.ownerCaller.principal) { connection in
+                                try await connection.query("SELECT tenant_id FROM hub.users", logger: database.logger)
+                                    .decode(UUID.self).all()
+                            }
+                            if seen != [tenant.id.uuid] { leaks += 1 }
+                        }
+                        return leaks
+                    }
+                }
+                return try await clients.reduce(0, +)
+            }
+            group.cancelAll()
+            return clients
+        }
+        #expect(leaks == 0)
+    }
+}

@@ -16,12 +16,18 @@ public struct TestHub: Sendable {
     public static let hasher = PasswordHasher(cost: 4)
     public static let password = "correct horse battery staple"
 
-    /// Runs `body` with a started connection pool on a fresh database.
+    /// Runs `body` with a started connection pool on a fresh database (or on `existing`).
     public static func with<Result: Sendable>(
+        database existing: DatabaseSettings? = nil,
         throttle: LoginThrottle = LoginThrottle(),
         _ body: @Sendable (TestHub) async throws -> Result
     ) async throws -> Result {
-        let settings = try await TestPostgres.shared.makeDatabase()
+        let settings: DatabaseSettings
+        if let existing {
+            settings = existing
+        } else {
+            settings = try await TestPostgres.shared.makeDatabase()
+        }
         let database = HubDatabase(settings: settings, logger: TestPostgres.shared.logger)
         let hub = TestHub(
             settings: settings,

@@ -24,6 +24,8 @@ public struct DatabaseSettings: Sendable, CustomStringConvertible {
     /// The role the server runs every request as.
     public var appUser: String
     public var appPassword: String?
+    /// How many connections the server's pool may open.
+    public var poolSize = 20
 
     public init(
         endpoint: Endpoint,
@@ -96,7 +98,7 @@ public struct DatabaseSettings: Sendable, CustomStringConvertible {
             }
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
-        configuration.options.maximumConnections = asAdmin ? 2 : 20
+        configuration.options.maximumConnections = asAdmin ? 2 : poolSize
         return configuration
     }
 
