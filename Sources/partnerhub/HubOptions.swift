@@ -27,7 +27,10 @@ struct HubOptions: ParsableArguments {
     }
 
     /// The database to use: the URL given, else the embedded cluster (started, with its database created).
-    func openDatabase(logger: Logger) async throws -> (settings: DatabaseSettings, embedded: EmbeddedPostgres?) {
+    ///
+    /// `embedded` is the cluster to stop when done: the one-shot commands leave alone a cluster that was
+    /// already running (a server's), unless `ownRunningCluster` (the server itself, which found one left over).
+    func openDatabase(logger: Logger, ownRunningCluster: Bool = false) async throws -> (settings: DatabaseSettings, embedded: EmbeddedPostgres?) {
         if let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] {
             var settings = try DatabaseSettings(url: url)
             if let adminURL = ProcessInfo.processInfo.environment["DATABASE_ADMIN_URL"] {
@@ -38,14 +41,14 @@ struct HubOptions: ParsableArguments {
             return (settings, nil)
         }
         let cluster = EmbeddedPostgres(directory: dataDir, logger: logger)
-        try cluster.start()
+        let owned = try cluster.start() || ownRunningCluster
         do {
             try await ClusterAdministration(settings: cluster.settings(), logger: logger).createDatabase(EmbeddedPostgres.databaseName)
         } catch {
-            cluster.stop()
+            if owned { cluster.stop() }
             throw error
         }
-        return (cluster.settings(), cluster)
+        return (cluster.settings(), owned ? cluster : nil)
     }
 }
 

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = hub.makeLogger("partnerhub", defaultLevel: .info)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let (settings, embedded) = try await hub.openDatabase(logger: logger)
+        let (settings, embedded) = try await hub.openDatabase(logger: logger, ownRunningCluster: true)
         defer { embedded?.stop() }
         if embedded != nil || migrate || demo {
             try await MigrationRunner(settings: settings, migrations: try Migration.bundled(), logger: logger).run()

@@ -93,6 +93,11 @@ import Testing
                 )
                 #expect(badEmail.status == .unprocessableContent && Self.fields(badEmail) == ["/email"])
 
+                let nul = try await client.call(
+                    .post, "/api/v1/partnerships", token: token, body: #"{"partnerSlug": "a\u0000b", "note": "ok"}"#
+                )
+                #expect(nul.status == .unprocessableContent && Self.fields(nul) == ["/partnerSlug"])
+
                 let huge = try await client.call(
                     .post, "/api/v1/users", token: token, body: #"{"displayName": ""# + String(repeating: "a", count: 1_100_000) + #""}"#
                 )

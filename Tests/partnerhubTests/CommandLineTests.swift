@@ -93,6 +93,15 @@ enum PartnerHubBinary {
         #expect(text.contains("summit-distribution") && text.contains("metro-av"))
         #expect(!text.contains("\"Joint bids"), "Northwind sees a partnership between two other companies")
 
+        // An administrative command uses the running server's cluster and leaves it running.
+        let token = try PartnerHubBinary.run(["token", "create", "--email", "dina@summit.example", "--data-dir", dataDir])
+        #expect(token.status == 0 && token.output.hasPrefix("phk_"), "token create printed: \(token.output)")
+        var withToken = URLRequest(url: URL(string: base + "/api/v1/partnerships")!)
+        withToken.setValue("Bearer \(token.output.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
+        let (tokenBody, tokenResponse) = try await URLSession.shared.data(for: withToken)
+        #expect((tokenResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: tokenBody, as: UTF8.self).contains("northwind-audio"))
+
         process.terminate()  // SIGTERM, as a service manager would
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus); output:\n\(lines.all)")

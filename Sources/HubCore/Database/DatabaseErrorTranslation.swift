@@ -7,6 +7,8 @@ enum DatabaseErrorTranslation {
         switch state {
         case "23505":  // unique_violation
             return HubError.conflict(uniqueViolationMessage(constraint: psql.serverInfo?[.constraintName]))
+        case "22021":  // character_not_in_repertoire: text the request carried that PostgreSQL cannot store
+            return HubError.invalid("/", "text must be UTF-8 without NUL characters")
         case "42501" where psql.serverInfo?[.message]?.contains("row-level security") == true:
             // Writing a row of another tenant: answer as if it did not exist.
             return HubError.notFound("object")

@@ -42,7 +42,9 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Creates the cluster if it does not exist yet and starts it; returns once it accepts connections.
-    public func start() throws {
+    /// - Returns: whether this call started it (`false` when it was already running, for example under a server).
+    @discardableResult
+    public func start() throws -> Bool {
         let binaries = try Self.findBinaries()
         let runAsUser = geteuid() == 0 ? systemUser : nil
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -64,7 +66,7 @@ public struct EmbeddedPostgres: Sendable {
         }
         if isRunning(binaries: binaries, as: runAsUser) {
             logger.info("PostgreSQL is already running", metadata: ["directory": "\(clusterDirectory)"])
-            return
+            return false
         }
         var serverOptions = [
             "-c listen_addresses=''",
@@ -88,6 +90,7 @@ public struct EmbeddedPostgres: Sendable {
             throw DatabaseSetupError.commandFailed(command: command, status: status, output: output + "\n" + reason)
         }
         logger.info("PostgreSQL started", metadata: ["socket": "\(socketDirectory)"])
+        return true
     }
 
     /// Stops the cluster, letting running transactions roll back.

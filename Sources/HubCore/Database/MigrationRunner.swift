@@ -22,7 +22,13 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func run() async throws -> [Migration] {
         try await withAdminConnection { connection in
-            try await bootstrapRoles(connection)
+            do {
+                try await bootstrapRoles(connection)
+            } catch DatabaseSetupError.cannotCreateRoles(let reason) where reason.contains("already exists") {
+                // Roles belong to the whole cluster, so a migration of another database may have created
+                // them a moment ago; the second attempt finds them.
+                try await bootstrapRoles(connection)
+            }
             try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 let applied = try await applyPending(connection)

@@ -48,7 +48,8 @@ public struct PageRequest: Sendable, Equatable {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard cursor.count <= 1024, let data = Data(base64Encoded: base64),
-            let position = try? JSONDecoder().decode([String].self, from: data), !position.isEmpty
+            let position = try? JSONDecoder().decode([String].self, from: data), !position.isEmpty,
+            !position.contains(where: { $0.unicodeScalars.contains("\u{0}") })
         else {
             throw .invalid("cursor", "is not a cursor returned by this list")
         }

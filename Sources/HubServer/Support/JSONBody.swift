@@ -41,10 +41,29 @@ extension Request {
         if !unknown.isEmpty {
             throw HubError.invalid(unknown.map { FieldIssue("/\($0)", "is not a field of this request") })
         }
+        let withNUL = Self.pointersToStringsWithNUL(in: fields, at: "")
+        if !withNUL.isEmpty {
+            // Valid JSON, but no PostgreSQL text can hold U+0000.
+            throw HubError.invalid(withNUL.map { FieldIssue($0, "must not contain the NUL character (U+0000)") })
+        }
         do {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw HubError.invalid([Self.issue(for: error)])
+        }
+    }
+
+    /// JSON pointers of every string value that contains U+0000.
+    static func pointersToStringsWithNUL(in value: Any, at pointer: String) -> [String] {
+        switch value {
+        case let string as String:
+            return string.unicodeScalars.contains("\u{0}") ? [pointer] : []
+        case let object as [String: Any]:
+            return object.keys.sorted().flatMap { pointersToStringsWithNUL(in: object[$0]!, at: pointer + "/" + $0) }
+        case let array as [Any]:
+            return array.indices.flatMap { pointersToStringsWithNUL(in: array[$0], at: pointer + "/\($0)") }
+        default:
+            return []
         }
     }
 
