@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    @Test func behindHTTPSTheCookieIsSecureAndHostPrefixed() async throws {
+        try await TestHub.with { hub in
+            _ = try await hub.makeTenant("alpha")
+            try await hub.withClient(settings: ServerSettings(secureCookies: true)) { client in
+                let login = try await client.call(
+                    .post, "/api/v1/auth/login", json: ["email": "owner@alpha.example", "password": TestHub.password]
+                )
+                let setCookie = try #require(login.headers[.setCookie])
+                #expect(setCookie.hasPrefix("__Host-partnerhub_session=") && setCookie.contains("Secure") && !setCookie.contains("Domain"))
+                let cookie = String(setCookie.split(separator: ";")[0])
+                #expect(try await client.call(.get, "/api/v1/me", headers: [.cookie: cookie]).status == .ok)
+            }
+        }
+    }
+
     @Test func repeatedBadLoginsGet429WithRetryAfter() async throws {
         try await TestHub.with { hub in
             _ = try await hub.makeTenant("alpha")

@@ -42,8 +42,11 @@ public struct TestHub: Sendable {
     }
 
     /// Runs `body` against the hub's HTTP routes in-process.
-    public func withClient<Result: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Result) async throws -> Result {
-        let router = try buildRouter(services, settings: ServerSettings())
+    public func withClient<Result: Sendable>(
+        settings: ServerSettings = ServerSettings(),
+        _ body: @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let router = try buildRouter(services, settings: settings)
         let application = Application(router: router, logger: TestPostgres.shared.logger)
         return try await application.test(.router) { client in try await body(client) }
     }

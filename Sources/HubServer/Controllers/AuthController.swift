@@ -64,7 +64,7 @@ struct AuthController {
 
     private func sessionCookie(value: String, maxAge: Int) -> Cookie {
         Cookie(
-            name: AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", secure: secureCookies,
+            name: secureCookies ? AuthenticationMiddleware.secureCookieName : AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", secure: secureCookies,
             httpOnly: true, sameSite: .lax
         )
     }

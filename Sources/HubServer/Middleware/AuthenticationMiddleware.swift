@@ -11,6 +11,9 @@ import Logging
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     static let cookieName = "partnerhub_session"
+    /// Over HTTPS the cookie takes the `__Host-` prefix, which browsers only accept when it is
+    /// Secure, host-only and for the whole site, so no subdomain can plant or widen it.
+    static let secureCookieName = "__Host-partnerhub_session"
 
     let authenticator: Authenticator
 
@@ -24,7 +27,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw HubError.unauthenticated
             }
             context.principal = principal
-        } else if let session = request.cookies[Self.cookieName]?.value,
+        } else if let session = (request.cookies[Self.secureCookieName] ?? request.cookies[Self.cookieName])?.value,
             let principal = try await authenticator.principal(forSession: session)
         {
             if request.method.isUnsafe, !Self.isSameOrigin(request) {
