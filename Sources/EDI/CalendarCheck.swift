@@ -25,8 +25,14 @@ enum CalendarCheck {
         let d = digits(b[(s + n - 2)..<(s + n)])!
         guard (1...12).contains(m), d >= 1 else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return d <= lengths[m - 1]
+        // A switch, not an array literal: this runs for every date element and must not allocate.
+        let length: Int
+        switch m {
+        case 2: length = leap ? 29 : 28
+        case 4, 6, 9, 11: length = 30
+        default: length = 31
+        }
+        return d <= length
     }
 
     /// `HHMM`, `HHMMSS` or `HHMMSSd…` (X12 TM).

@@ -35,6 +35,8 @@ struct CompiledGuide: Sendable {
         /// Elements occupy `first..<first+count` of `values`.
         var first: Int
         var count: Int
+        /// One past the last mandatory element: elements absent from the segment beyond it need no check.
+        var mandatoryEnd: Int
     }
 
     var nodes: [Node] = []
@@ -58,7 +60,8 @@ struct CompiledGuide: Sendable {
                 for c in e.components { values.append(value(c)) }
                 values[first + i] = v
             }
-            rules.append(Rule(first: first, count: rule.elements.count))
+            let mandatoryEnd = (rule.elements.lastIndex { $0.usage == .mandatory } ?? -1) + 1
+            rules.append(Rule(first: first, count: rule.elements.count, mandatoryEnd: mandatoryEnd))
         }
         // Node 0 is the whole set, a loop without identifier.
         nodes.append(Node(trigger: SegmentTag(rawValue: 0), isLoop: true, mandatory: true, maxUse: 1, firstChild: 0, childCount: 0, loopIDIndex: 0, rule: -1))

@@ -16,16 +16,20 @@ struct GuideValidator {
         var stack = [Frame(loop: 0, index: 0)]
         stack.reserveCapacity(8)
         var issues: [SegmentIssue] = []
-        var bounds = [Int](repeating: 0, count: 32)
+        var bounds = Bounds()
+        defer { bounds.free() }
+        var elementIssues: [ElementIssue] = []
         let store = set.store
         let count = store.count
+        let delimiters = store.delimiters
         counts.withUnsafeMutableBufferPointer { counts in
+        store.records.withUnsafeBufferPointer { records in
         compiled.nodes.withUnsafeBufferPointer { nodes in
         compiled.values.withUnsafeBufferPointer { values in
         store.bytes.withUnsafeBufferPointer { buf in
             store.separators.withUnsafeBufferPointer { seps in
                 for i in 0..<count {
-                    let r = store.records[i]
+                    let r = records[i]
                     let position = i + 1
                     let rule = place(r.tag, &stack, counts, nodes, position: position, offset: r.offset, issues: &issues)
                     if rule == Int.min {
@@ -34,14 +38,16 @@ struct GuideValidator {
                                                    x12Code: known ? .segmentOutOfSequence : .unrecognizedSegment,
                                                    edifactCode: .notSupportedInPosition, offset: r.offset))
                     } else if rule >= 0, let base = values.baseAddress {
-                        let elementIssues = checkElements(buf, seps, r, compiled.rules[rule], store.delimiters, &bounds, base)
+                        checkElements(buf, seps, r, compiled.rules[rule], delimiters, &bounds, base, &elementIssues)
                         if !elementIssues.isEmpty {
                             issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
                                                        x12Code: .segmentHasElementErrors, edifactCode: nil, elements: elementIssues, offset: r.offset))
+                            elementIssues = []
                         }
                     }
                 }
             }
+        }
         }
         }
         // End of the set: whatever mandatory node is still unseen is missing (the trailer is the envelope's business).
@@ -125,9 +131,39 @@ struct GuideValidator {
 
     // MARK: Elements
 
+    /// Component boundaries of the element being checked, as start/end pairs: reused across the segments of a set,
+    /// grown only when a composite is longer than any before.
+    private struct Bounds {
+        private(set) var base: UnsafeMutablePointer<Int>
+        private var capacity: Int
+
+        init() {
+            capacity = 32
+            base = .allocate(capacity: capacity)
+        }
+
+        /// Stores the pair `(a, b)` at `base[used]`, `base[used + 1]`.
+        @inline(__always)
+        mutating func set(_ used: Int, _ a: Int, _ b: Int) {
+            if used + 2 > capacity { grow(keeping: used) }
+            base[used] = a
+            base[used + 1] = b
+        }
+
+        private mutating func grow(keeping used: Int) {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+            bigger.update(from: base, count: used)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+
+        func free() { base.deallocate() }
+    }
+
+    /// Appends the issues of one segment's elements to `out` (left empty when all is well).
     private func checkElements(_ buf: UnsafeBufferPointer<UInt8>, _ seps: UnsafeBufferPointer<Int32>, _ r: SegmentRecord, _ rule: CompiledGuide.Rule,
-                               _ d: Delimiters, _ bounds: inout [Int], _ values: UnsafePointer<CompiledGuide.Value>) -> [ElementIssue] {
-        var out: [ElementIssue] = []
+                               _ d: Delimiters, _ bounds: inout Bounds, _ values: UnsafePointer<CompiledGuide.Value>, _ out: inout [ElementIssue]) {
         let x12 = guide.standard == .x12
         let n = Int(r.separatorCount)
         let firstSep = Int(r.firstSeparator)
@@ -141,10 +177,19 @@ struct GuideValidator {
             out.append(ElementIssue(position: rule.count + 1, x12Code: .tooManyElements, edifactCode: .tooManyConstituents,
                                     value: String(decoding: UnsafeBufferPointer(rebasing: buf[f..<t]), as: UTF8.self)))
         }
-        for i in 0..<rule.count {
+        let isISA = r.tag == .ISA
+        // Delimiters widened to 16 bits; 0x100, above any byte, stands for "none" (the ISA is never split into repetitions).
+        let rep: UInt16 = isISA ? 0x100 : d.repetition.map { UInt16($0) } ?? 0x100
+        let release: UInt16 = d.release.map { UInt16($0) } ?? 0x100
+        let comp = UInt16(d.component)
+        // Elements absent from the segment matter only up to the last mandatory one.
+        let end = min(rule.count, max(n, rule.mandatoryEnd))
+        var i = 0
+        while i < end {
             let position = i + 1
             // A pointer, not a copy: only the fields used are loaded.
             let v = values + (rule.first + i)
+            i += 1
             if position > n {
                 if v.pointee.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
                 continue
@@ -154,7 +199,36 @@ struct GuideValidator {
                 if v.pointee.mandatory { out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .mandatoryElementMissing, edifactCode: .missing)) }
                 continue
             }
-            if let rep = d.repetition, r.tag != .ISA, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(rep) {
+            // One pass over the element: a repetition separator anywhere (escaped or not), component boundaries
+            // and whether a release character occurs (component boundaries honour it).
+            var used = 0
+            var start = from
+            var j = from
+            var escaped = false
+            var repeated = false
+            while j < to {
+                let b = UInt16(buf[j])
+                if b == rep {
+                    repeated = true
+                    break
+                }
+                if b == release {
+                    escaped = true
+                    if j + 1 < to && UInt16(buf[j + 1]) == rep {
+                        repeated = true
+                        break
+                    }
+                    j += 2
+                    continue
+                }
+                if b == comp {
+                    bounds.set(used, start, j)
+                    used += 2
+                    start = j + 1
+                }
+                j += 1
+            }
+            if repeated {
                 let reps = Element(bytes: ArraySlice(buf[from..<to]), delimiters: d).repetitions
                 if reps.count > v.pointee.maxRepeat {
                     out.append(ElementIssue(position: position, reference: compiled.references[v.pointee.referenceIndex], x12Code: .tooManyRepetitions, edifactCode: .tooManyConstituents))
@@ -167,23 +241,17 @@ struct GuideValidator {
                 }
                 continue
             }
-            checkOccurrence(buf, from, to, v, position: position, repetition: nil, d: d, x12: x12 && r.tag != .ISA, bounds: &bounds, out: &out, values: values)
+            bounds.set(used, start, max(start, to))
+            used += 2
+            checkComponents(buf, from, to, used / 2, escaped, v, position: position, repetition: nil, d: d, x12: x12 && !isISA, bounds: bounds, out: &out, values: values)
         }
-        return out
     }
 
     /// Checks one occurrence of an element (simple or composite) lying in `buf[from..<to]`.
     private func checkOccurrence(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: UnsafePointer<CompiledGuide.Value>, position: Int, repetition: Int?,
-                                 d: Delimiters, x12: Bool, bounds: inout [Int], out: inout [ElementIssue], values: UnsafePointer<CompiledGuide.Value>) {
+                                 d: Delimiters, x12: Bool, bounds: inout Bounds, out: inout [ElementIssue], values: UnsafePointer<CompiledGuide.Value>) {
         // Component boundaries, honouring the release character.
-        // `bounds` is reused across segments: written by index, grown only when a composite is longer than any before.
         var used = 0
-        func mark(_ a: Int, _ b: Int) {
-            if used + 2 > bounds.count { bounds.append(contentsOf: repeatElement(0, count: max(16, bounds.count))) }
-            bounds[used] = a
-            bounds[used + 1] = b
-            used += 2
-        }
         var start = from
         var j = from
         let comp = d.component
@@ -198,13 +266,20 @@ struct GuideValidator {
                 continue
             }
             if b == comp {
-                mark(start, j)
+                bounds.set(used, start, j)
+                used += 2
                 start = j + 1
             }
             j += 1
         }
-        mark(start, max(start, to))
-        let componentCount = used / 2
+        bounds.set(used, start, max(start, to))
+        used += 2
+        checkComponents(buf, from, to, used / 2, escaped, v, position: position, repetition: repetition, d: d, x12: x12, bounds: bounds, out: &out, values: values)
+    }
+
+    /// Checks an occurrence whose `componentCount` component boundaries are in `bounds`.
+    private func checkComponents(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ componentCount: Int, _ escaped: Bool, _ v: UnsafePointer<CompiledGuide.Value>,
+                                 position: Int, repetition: Int?, d: Delimiters, x12: Bool, bounds: Bounds, out: inout [ElementIssue], values: UnsafePointer<CompiledGuide.Value>) {
         if v.pointee.type != .composite {
             if componentCount > 1 && x12 {
                 out.append(ElementIssue(position: position, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: .tooManyComponents, edifactCode: .tooManyConstituents,
@@ -222,20 +297,33 @@ struct GuideValidator {
             out.append(ElementIssue(position: position, component: v.pointee.componentCount + 1, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex],
                                     x12Code: .tooManyComponents, edifactCode: .tooManyConstituents))
         }
+        let b = bounds.base
         for c in 0..<v.pointee.componentCount {
             let cv = values + (v.pointee.firstComponent + c)
-            let cf = c < componentCount ? bounds[2 * c] : to
-            let ct = c < componentCount ? bounds[2 * c + 1] : to
-            var fmt: ArraySlice<UInt8>?
+            let cf = c < componentCount ? b[2 * c] : to
+            let ct = c < componentCount ? b[2 * c + 1] : to
+            var fmt: Int?
             if let s = cv.pointee.dateFormatBySibling, s >= 1, s <= componentCount {
-                fmt = ArraySlice(UnsafeBufferPointer(rebasing: buf[bounds[2 * (s - 1)]..<bounds[2 * (s - 1) + 1]]))
+                fmt = Self.dateFormatCode(buf, b[2 * (s - 1)], b[2 * (s - 1) + 1])
             }
             checkValue(buf, cf, ct, escaped, cv, position: position, component: c + 1, repetition: repetition, x12: x12, dateFormat: fmt, release: d.release, out: &out)
         }
     }
 
+    /// The date/time format qualifier in `buf[from..<to]` as a number when it is one `edifactDateOK` knows (101, 102, 203, 718), else 0.
+    static func dateFormatCode(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        guard to - from == 3 else { return 0 }
+        let a = buf[from], b = buf[from + 1], c = buf[from + 2]
+        guard ByteClass.isDigit(a), ByteClass.isDigit(b), ByteClass.isDigit(c) else { return 0 }
+        let code = Int(a - 0x30) * 100 + Int(b - 0x30) * 10 + Int(c - 0x30)
+        switch code {
+        case 101, 102, 203, 718: return code
+        default: return 0
+        }
+    }
+
     private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
-                            component: Int?, repetition: Int?, x12: Bool, dateFormat: ArraySlice<UInt8>?, release: UInt8?, out: inout [ElementIssue]) {
+                            component: Int?, repetition: Int?, x12: Bool, dateFormat: Int?, release: UInt8?, out: inout [ElementIssue]) {
         if escaped, let release, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(release) {
             // Rare: resolve escapes into a copy and check that.
             let plain = Array(Element.unescape(ArraySlice(UnsafeBufferPointer(rebasing: buf[from..<to])), release: release))
@@ -285,7 +373,12 @@ struct GuideValidator {
         case .time:
             if !CalendarCheck.isValidTime(value) { return issue(.invalidTime, .invalidValue) }
         case .string, .identifier, .alphanumeric, .composite:
-            for b in value where b < 0x20 || b == 0x7F { return issue(.invalidCharacter, .invalidCharacters) }
+            var idx = from
+            while idx < to {
+                let b = buf[idx]
+                if b < 0x20 || b == 0x7F { return issue(.invalidCharacter, .invalidCharacters) }
+                idx += 1
+            }
         }
         if length < v.pointee.minLength { return issue(.tooShort, .elementTooShort) }
         if length > v.pointee.maxLength { return issue(.tooLong, .elementTooLong) }
@@ -299,7 +392,8 @@ struct GuideValidator {
             }
             if !found { return issue(.invalidCode, .invalidValue) }
         }
-        if let fmt = dateFormat, !Self.edifactDateOK(Array(value), format: String(decoding: fmt, as: UTF8.self)) { return issue(.invalidDate, .invalidValue) }
+        // Only the formats `edifactDateOK` checks (code 0 = any other format, always accepted).
+        if let fmt = dateFormat, fmt != 0, !Self.edifactDateOK(Array(value), format: String(fmt)) { return issue(.invalidDate, .invalidValue) }
     }
 
     /// EDIFACT date/time formats of data element 2379 that the guides use.
