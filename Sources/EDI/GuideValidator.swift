@@ -322,27 +322,59 @@ struct GuideValidator {
         }
     }
 
+    /// What is wrong with one value; `none` when nothing. Kept apart from building the issue so the check stays small and inlined.
+    private enum Fault: UInt8 {
+        case none, missing, invalidTypeOfCharacters, invalidCharacters, invalidDate, invalidTime, tooShort, tooLong, invalidCode
+    }
+
+    @inline(__always)
     private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
                             component: Int?, repetition: Int?, x12: Bool, dateFormat: Int?, release: UInt8?, out: inout [ElementIssue]) {
         if escaped, let release, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(release) {
-            // Rare: resolve escapes into a copy and check that.
-            let plain = Array(Element.unescape(ArraySlice(UnsafeBufferPointer(rebasing: buf[from..<to])), release: release))
-            plain.withUnsafeBufferPointer { p in
-                checkValue(p, 0, p.count, false, v, position: position, component: component, repetition: repetition, x12: x12, dateFormat: dateFormat, release: nil, out: &out)
-            }
+            checkEscapedValue(buf, from, to, v, position: position, component: component, repetition: repetition, x12: x12, dateFormat: dateFormat, release: release, out: &out)
             return
         }
-        func issue(_ x: ElementErrorCode, _ e: SyntaxErrorCode) {
-            out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: x, edifactCode: e,
-                                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
+        let fault = self.fault(buf, from, to, v, x12: x12, dateFormat: dateFormat)
+        if fault != .none { report(fault, buf, from, to, v, position: position, component: component, repetition: repetition, out: &out) }
+    }
+
+    /// Rare: resolves escapes into a copy and checks that.
+    @inline(never)
+    private func checkEscapedValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
+                                   component: Int?, repetition: Int?, x12: Bool, dateFormat: Int?, release: UInt8, out: inout [ElementIssue]) {
+        let plain = Array(Element.unescape(ArraySlice(UnsafeBufferPointer(rebasing: buf[from..<to])), release: release))
+        plain.withUnsafeBufferPointer { p in
+            checkValue(p, 0, p.count, false, v, position: position, component: component, repetition: repetition, x12: x12, dateFormat: dateFormat, release: nil, out: &out)
         }
-        if from >= to {
-            if v.pointee.mandatory {
-                out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex],
-                                        x12Code: .mandatoryElementMissing, edifactCode: .missing))
-            }
+    }
+
+    @inline(never)
+    private func report(_ fault: Fault, _ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
+                        component: Int?, repetition: Int?, out: inout [ElementIssue]) {
+        let x: ElementErrorCode
+        let e: SyntaxErrorCode
+        switch fault {
+        case .none: return
+        case .missing:
+            out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex],
+                                    x12Code: .mandatoryElementMissing, edifactCode: .missing))
             return
+        case .invalidTypeOfCharacters: (x, e) = (.invalidCharacter, .invalidTypeOfCharacters)
+        case .invalidCharacters: (x, e) = (.invalidCharacter, .invalidCharacters)
+        case .invalidDate: (x, e) = (.invalidDate, .invalidValue)
+        case .invalidTime: (x, e) = (.invalidTime, .invalidValue)
+        case .tooShort: (x, e) = (.tooShort, .elementTooShort)
+        case .tooLong: (x, e) = (.tooLong, .elementTooLong)
+        case .invalidCode: (x, e) = (.invalidCode, .invalidValue)
         }
+        out.append(ElementIssue(position: position, component: component, repetition: repetition, reference: compiled.references[v.pointee.referenceIndex], x12Code: x, edifactCode: e,
+                                value: String(decoding: UnsafeBufferPointer(rebasing: buf[from..<to]), as: UTF8.self)))
+    }
+
+    /// The first fault of the value in `buf[from..<to]` (release characters already resolved).
+    @inline(__always)
+    private func fault(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ v: UnsafePointer<CompiledGuide.Value>, x12: Bool, dateFormat: Int?) -> Fault {
+        if from >= to { return v.pointee.mandatory ? .missing : .none }
         let value = buf[from..<to]
         // Length excludes a minus sign, and for decimal types the decimal point.
         var length = to - from
@@ -364,24 +396,24 @@ struct GuideValidator {
                 }
             }
             if case .implied = v.pointee.type, points > 0 { bad = true }
-            if bad || points > 1 || digits == 0 { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
+            if bad || points > 1 || digits == 0 { return .invalidTypeOfCharacters }
             length = digits
         case .alphabetic:
-            if value.contains(where: ByteClass.isDigit) { return issue(.invalidCharacter, .invalidTypeOfCharacters) }
+            if value.contains(where: ByteClass.isDigit) { return .invalidTypeOfCharacters }
         case .date:
-            if !CalendarCheck.isValidDate(value) { return issue(.invalidDate, .invalidValue) }
+            if !CalendarCheck.isValidDate(value) { return .invalidDate }
         case .time:
-            if !CalendarCheck.isValidTime(value) { return issue(.invalidTime, .invalidValue) }
+            if !CalendarCheck.isValidTime(value) { return .invalidTime }
         case .string, .identifier, .alphanumeric, .composite:
             var idx = from
             while idx < to {
                 let b = buf[idx]
-                if b < 0x20 || b == 0x7F { return issue(.invalidCharacter, .invalidCharacters) }
+                if b < 0x20 || b == 0x7F { return .invalidCharacters }
                 idx += 1
             }
         }
-        if length < v.pointee.minLength { return issue(.tooShort, .elementTooShort) }
-        if length > v.pointee.maxLength { return issue(.tooLong, .elementTooLong) }
+        if length < v.pointee.minLength { return .tooShort }
+        if length > v.pointee.maxLength { return .tooLong }
         if v.pointee.codesIndex >= 0 {
             var found = false
             for code in compiled.codeLists[v.pointee.codesIndex] where code.count == to - from {
@@ -390,10 +422,11 @@ struct GuideValidator {
                     break
                 }
             }
-            if !found { return issue(.invalidCode, .invalidValue) }
+            if !found { return .invalidCode }
         }
         // Only the formats `edifactDateOK` checks (code 0 = any other format, always accepted).
-        if let fmt = dateFormat, fmt != 0, !Self.edifactDateOK(Array(value), format: String(fmt)) { return issue(.invalidDate, .invalidValue) }
+        if let fmt = dateFormat, fmt != 0, !Self.edifactDateOK(Array(value), format: String(fmt)) { return .invalidDate }
+        return .none
     }
 
     /// EDIFACT date/time formats of data element 2379 that the guides use.
