@@ -56,7 +56,11 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "PRM", dependencies: ["HubCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PRM",
+            dependencies: ["HubCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Forum", dependencies: ["HubCore"], swiftSettings: swiftSettings),
         .target(name: "Exchange", dependencies: ["HubCore", "PRM", "EDIMapping"], swiftSettings: swiftSettings),
         .target(
@@ -73,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "partnerhub",
             dependencies: [
-                "HubServer", "HubCore", "EDI", "EDIMapping",
+                "HubServer", "HubCore", "PRM", "EDI", "EDIMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -93,7 +97,7 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "EDIMappingTests", dependencies: ["EDIMapping"], swiftSettings: swiftSettings),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore", "HubTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PRMTests", dependencies: ["PRM", "HubTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PRMTests", dependencies: ["PRM", "HubServer", "HubTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ForumTests", dependencies: ["Forum"], swiftSettings: swiftSettings),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange"], swiftSettings: swiftSettings),
         .testTarget(

@@ -2,6 +2,7 @@ import HubCore
 import Hummingbird
 import Logging
 import NIOCore
+import PRM
 import Prometheus
 import ServiceLifecycle
 
@@ -13,6 +14,7 @@ public struct HubServices: Sendable {
     public let users: UserDirectory
     public let tokens: APITokens
     public let partnerships: Partnerships
+    public let leads: Leads
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -22,6 +24,7 @@ public struct HubServices: Sendable {
         self.users = UserDirectory(database: database, hasher: hasher)
         self.tokens = APITokens(database: database)
         self.partnerships = Partnerships(database: database)
+        self.leads = Leads(database: database)
         self.metrics = metrics
     }
 }
@@ -64,6 +67,7 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     UsersController(users: services.users).addRoutes(to: api)
     TokensController(tokens: services.tokens).addRoutes(to: api)
     PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
+    LeadsController(leads: services.leads).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }

@@ -1,8 +1,9 @@
 import Foundation
 import HubCore
+import PRM
 
 /// A small, believable world to try the hub with: a brand, three partner companies, an
-/// operator, users in every role, and partnerships in several states.
+/// operator, users in every role, partnerships in several states, and the brand's first leads.
 struct DemoWorld {
     let database: HubDatabase
     let hasher: PasswordHasher
@@ -91,6 +92,22 @@ struct DemoWorld {
                 _ = try await partnerships.perform(owners[partner]!, .accept, on: invitation.id, reason: nil)
             }
         }
+        let leads = Leads(database: database)
+        let seeds = [
+            LeadDraft(source: .web, companyName: "Harbor Hotels", companyDomain: "harborhotels.example", firstName: "Ines",
+                      lastName: "Laurent", email: "ines.laurent@harborhotels.example", country: "FR",
+                      estimatedValue: try Money(amount: "48000", currency: "EUR", field: "/")),
+            LeadDraft(source: .event, companyName: "Blue Fin Studios", firstName: "Tom", lastName: "Becker",
+                      email: "tom@bluefin.example", country: "DE", estimatedValue: try Money(amount: "12500", currency: "EUR", field: "/")),
+            LeadDraft(source: .referral, companyName: "Cedar Schools District", lastName: "Okafor", email: "procurement@cedar.example",
+                      country: "US", estimatedValue: try Money(amount: "90000", currency: "USD", field: "/")),
+        ]
+        var created: [Lead] = []
+        for seed in seeds { created.append(try await leads.create(brand, seed).lead) }
+        _ = try await leads.changeStatus(brand, id: created[0].id, to: .contacted, reason: nil)
+        _ = try await leads.changeStatus(brand, id: created[0].id, to: .qualified, reason: nil)
+        _ = try await leads.changeStatus(brand, id: created[1].id, to: .contacted, reason: nil)
+
         let declined = try await partnerships.invite(
             owners["summit-distribution"]!, partnerSlug: "coastline-resellers", note: "Joint bids in the north-east?"
         )

@@ -7,7 +7,9 @@ import Testing
 
 /// Row-level security holds even when a query forgets its tenant filter.
 @Suite struct IsolationTests {
-    static let tenantTables = ["users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log"]
+    static let tenantTables = [
+        "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
+    ]
 
     @Test func aQueryWithNoTenantFilterSeesOnlyTheCallersRows() async throws {
         try await TestHub.with { hub in

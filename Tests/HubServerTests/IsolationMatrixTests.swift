@@ -3,6 +3,7 @@ import HTTPTypes
 import HubCore
 import HubServer
 import HubTestSupport
+import PRM
 import Hummingbird
 import Testing
 
@@ -25,12 +26,14 @@ import Testing
         let memberToken = try await hub.token(for: member)
         let memberTokenID = try #require(try await hub.services.authenticator.principal(forAPIToken: memberToken)?.credentialID)
         let partnership = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "charlie", note: nil)
+        let lead = try await hub.services.leads.create(a.ownerCaller, LeadDraft(companyName: "Acme", email: "buyer@acme.example")).lead
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
                 "userID": member.id.description,
                 "tokenID": memberTokenID.description,
                 "partnershipID": partnership.id.description,
+                "leadID": lead.id.description,
             ]
         )
     }
@@ -58,7 +61,9 @@ import Testing
             #expect(routes.count >= 10)
             try await hub.withClient { client in
                 for (method, path) in routes {
-                    let body: String? = [.post, .patch, .put].contains(method) ? "{}" : nil
+                    // A body the route accepts, so the request reaches the object look-up.
+                    let body: String? =
+                        [.post, .patch, .put].contains(method) ? (path.hasSuffix("/status") ? #"{"status": "contacted"}"# : "{}") : nil
                     let response = try await client.call(method, path, token: world.bToken, body: body)
                     #expect(response.status == .notFound, "\(method) \(path) answered \(response.status) to another tenant")
                     #expect(response.json["type"] as? String == "/problems/not-found")

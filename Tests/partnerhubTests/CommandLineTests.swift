@@ -93,6 +93,11 @@ enum PartnerHubBinary {
         #expect(text.contains("summit-distribution") && text.contains("metro-av"))
         #expect(!text.contains("\"Joint bids"), "Northwind sees a partnership between two other companies")
 
+        var leads = URLRequest(url: URL(string: base + "/api/v1/leads?status=qualified")!)
+        leads.setValue(cookie, forHTTPHeaderField: "Cookie")
+        let (leadBody, _) = try await URLSession.shared.data(for: leads)
+        #expect(String(decoding: leadBody, as: UTF8.self).contains("Harbor Hotels"))
+
         // An administrative command uses the running server's cluster and leaves it running.
         let token = try PartnerHubBinary.run(["token", "create", "--email", "dina@summit.example", "--data-dir", dataDir])
         #expect(token.status == 0 && token.output.hasPrefix("phk_"), "token create printed: \(token.output)")

@@ -1,0 +1,228 @@
+import Foundation
+import HubCore
+import Logging
+import PostgresNIO
+
+/// A created lead and the tenant's existing leads it may duplicate (same e-mail, or same company domain and name).
+public struct CreatedLead: Sendable, Encodable {
+    public var lead: Lead
+    public var possibleDuplicates: [LeadID]
+}
+
+/// Which leads a list returns.
+public struct LeadFilter: Sendable {
+    public var status: LeadStatus?
+    public var source: LeadSource?
+    public var ownerUserID: UserID?
+    public var createdFrom: Date?
+    public var createdBefore: Date?
+
+    public init(status: LeadStatus? = nil, source: LeadSource? = nil, ownerUserID: UserID? = nil, createdFrom: Date? = nil, createdBefore: Date? = nil) {
+        self.status = status
+        self.source = source
+        self.ownerUserID = ownerUserID
+        self.createdFrom = createdFrom
+        self.createdBefore = createdBefore
+    }
+}
+
+/// A tenant's leads: created, listed, moved through the pipeline with every change kept.
+public struct Leads: Sendable {
+    let database: HubDatabase
+
+    public init(database: HubDatabase) {
+        self.database = database
+    }
+
+    /// Creates a lead in the caller's tenant and reports possible duplicates (it does not refuse them:
+    /// two people at one company are two leads; merging is the user's call).
+    public func create(_ caller: Caller, _ draft: LeadDraft) async throws -> CreatedLead {
+        let draft = try draft.validated()
+        let id = LeadID()
+        return try await database.withTenant(caller.principal) { connection in
+            if let owner = draft.ownerUserID {
+                let found = try await connection.query("SELECT count(*) FROM hub.users WHERE id = \(owner.uuid)", logger: database.logger)
+                    .decode(Int.self).first { _ in true }
+                guard found == 1 else { throw HubError.invalid("/ownerUserID", "no user of your company has this id") }
+            }
+            let duplicates = try await connection.query(
+                """
+                SELECT id FROM hub.leads
+                 WHERE (\(draft.email)::text IS NOT NULL AND email = \(draft.email))
+                    OR (\(draft.companyDomain)::text IS NOT NULL AND company_domain = \(draft.companyDomain)
+                        AND lower(company_name) = lower(\(draft.companyName)))
+                 ORDER BY created_at LIMIT 20
+                """,
+                logger: database.logger
+            ).decode(UUID.self)
+            var possibleDuplicates: [LeadID] = []
+            for try await duplicate in duplicates { possibleDuplicates.append(LeadID(duplicate)) }
+            let rows = try await connection.query(
+                """
+                INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
+                                       country, region, owner_user_id, estimated_amount, currency, notes)
+                VALUES (\(caller.tenantID.uuid), \(id.uuid), \(draft.source.rawValue), \(draft.companyName), \(draft.companyDomain),
+                        \(draft.firstName), \(draft.lastName), \(draft.email), \(draft.phone), \(draft.country), \(draft.region),
+                        \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes))
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: database.logger
+            )
+            let lead = try await Self.decode(rows).first!
+            try await recordChange(connection, caller, lead: id, from: nil, to: .new, reason: nil)
+            try await AuditLog.record(
+                connection, caller, action: "lead.create", targetType: "lead", targetID: id.description,
+                details: ["source": draft.source.rawValue], logger: database.logger
+            )
+            return CreatedLead(lead: lead, possibleDuplicates: possibleDuplicates)
+        }
+    }
+
+    /// The tenant's leads, newest first, filtered.
+    public func list(_ caller: Caller, filter: LeadFilter, page: PageRequest) async throws -> Page<Lead> {
+        let afterID = try page.afterUUID()
+        let leads = try await database.withTenant(caller.principal) { connection in
+            try await Self.decode(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.columns) FROM hub.leads
+                     WHERE (\(filter.status?.rawValue)::hub.lead_status IS NULL OR status = \(filter.status?.rawValue)::hub.lead_status)
+                       AND (\(filter.source?.rawValue)::text IS NULL OR source = \(filter.source?.rawValue))
+                       AND (\(filter.ownerUserID?.uuid)::uuid IS NULL OR owner_user_id = \(filter.ownerUserID?.uuid))
+                       AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
+                       AND (\(filter.createdBefore)::timestamptz IS NULL OR created_at < \(filter.createdBefore))
+                       AND (\(afterID)::uuid IS NULL
+                            OR (created_at, id) < (SELECT created_at, id FROM hub.leads WHERE id = \(afterID)))
+                     ORDER BY created_at DESC, id DESC LIMIT \(page.limit + 1)
+                    """,
+                    logger: database.logger
+                )
+            )
+        }
+        return Page(fetched: leads, limit: page.limit) { [$0.id.description] }
+    }
+
+    /// One lead of the caller's tenant.
+    public func get(_ caller: Caller, id: LeadID) async throws -> Lead {
+        try await database.withTenant(caller.principal) { connection in try await fetch(connection, id: id, lock: false) }
+    }
+
+    /// Moves a lead along the pipeline; losing one needs a reason.
+    public func changeStatus(_ caller: Caller, id: LeadID, to next: LeadStatus, reason rawReason: String?) async throws -> Lead {
+        let reason = rawReason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if next == .lost, reason?.isEmpty ?? true { throw HubError.invalid("/reason", "say why the lead was lost") }
+        if let reason, reason.count > 2000 { throw HubError.invalid("/reason", "must be at most 2000 characters") }
+        return try await database.withTenant(caller.principal) { connection in
+            let current = try await fetch(connection, id: id, lock: true)
+            guard current.status.canMove(to: next) else {
+                throw HubError.conflict("a \(current.status.rawValue) lead cannot become \(next.rawValue)")
+            }
+            try await connection.query(
+                """
+                UPDATE hub.leads SET
+                    status = \(next.rawValue)::hub.lead_status,
+                    updated_at = now(),
+                    first_response_at = coalesce(first_response_at, CASE WHEN \(next.rawValue) <> 'new' THEN now() END),
+                    qualified_at = CASE WHEN \(next.rawValue) = 'qualified' THEN now() ELSE qualified_at END,
+                    closed_at = CASE WHEN \(next.rawValue) IN ('converted', 'lost') THEN now() WHEN \(next.rawValue) = 'new' THEN NULL ELSE closed_at END,
+                    lost_reason = CASE WHEN \(next.rawValue) = 'lost' THEN \(reason) WHEN \(next.rawValue) = 'new' THEN NULL ELSE lost_reason END
+                 WHERE id = \(id.uuid)
+                """,
+                logger: database.logger
+            )
+            try await recordChange(connection, caller, lead: id, from: current.status, to: next, reason: reason)
+            try await AuditLog.record(
+                connection, caller, action: "lead.status", targetType: "lead", targetID: id.description,
+                details: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
+            )
+            return try await fetch(connection, id: id, lock: false)
+        }
+    }
+
+    /// Every status the lead has had, oldest first.
+    public func history(_ caller: Caller, id: LeadID) async throws -> [LeadStatusChange] {
+        try await database.withTenant(caller.principal) { connection in
+            _ = try await fetch(connection, id: id, lock: false)
+            let rows = try await connection.query(
+                """
+                SELECT seq, from_status::text, to_status::text, by_user_id, reason, at
+                  FROM hub.lead_status_changes WHERE lead_id = \(id.uuid) ORDER BY seq
+                """,
+                logger: database.logger
+            )
+            var changes: [LeadStatusChange] = []
+            for try await (seq, from, to, by, reason, at) in rows.decode((Int, String?, String, UUID?, String?, Date).self) {
+                changes.append(
+                    LeadStatusChange(
+                        sequence: seq, fromStatus: from.flatMap(LeadStatus.init), toStatus: LeadStatus(rawValue: to) ?? .new,
+                        byUserID: by.map { UserID($0) }, reason: reason, at: at
+                    )
+                )
+            }
+            return changes
+        }
+    }
+
+    private func recordChange(
+        _ connection: PostgresConnection, _ caller: Caller, lead: LeadID, from: LeadStatus?, to: LeadStatus, reason: String?
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id, reason)
+            SELECT \(caller.tenantID.uuid), \(lead.uuid), coalesce(max(seq), 0) + 1, \(from?.rawValue)::hub.lead_status,
+                   \(to.rawValue)::hub.lead_status, \(caller.principal.userID?.uuid), \(reason)
+              FROM hub.lead_status_changes WHERE lead_id = \(lead.uuid)
+            """,
+            logger: database.logger
+        )
+    }
+
+    private func fetch(_ connection: PostgresConnection, id: LeadID, lock: Bool) async throws -> Lead {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM hub.leads WHERE id = \(id.uuid) \(unescaped: lock ? "FOR UPDATE" : "")",
+            logger: database.logger
+        )
+        guard let lead = try await Self.decode(rows).first else { throw HubError.notFound("lead") }
+        return lead
+    }
+
+    static let columns = """
+        id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
+        owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
+        closed_at, lost_reason
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
+        var leads: [Lead] = []
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            let amount = try columns[12].decode(String?.self)
+            let currency = try columns[13].decode(String?.self)
+            leads.append(
+                Lead(
+                    id: LeadID(try columns[0].decode(UUID.self)),
+                    status: LeadStatus(rawValue: try columns[1].decode(String.self)) ?? .new,
+                    source: LeadSource(rawValue: try columns[2].decode(String.self)) ?? .other,
+                    companyName: try columns[3].decode(String?.self),
+                    companyDomain: try columns[4].decode(String?.self),
+                    firstName: try columns[5].decode(String?.self),
+                    lastName: try columns[6].decode(String?.self),
+                    email: try columns[7].decode(String?.self),
+                    phone: try columns[8].decode(String?.self),
+                    country: try columns[9].decode(String?.self),
+                    region: try columns[10].decode(String?.self),
+                    ownerUserID: try columns[11].decode(UUID?.self).map { UserID($0) },
+                    estimatedValue: amount.flatMap { amount in currency.map { Money(stored: amount, currency: $0) } },
+                    notes: try columns[14].decode(String?.self),
+                    createdAt: try columns[15].decode(Date.self),
+                    updatedAt: try columns[16].decode(Date.self),
+                    firstResponseAt: try columns[17].decode(Date?.self),
+                    qualifiedAt: try columns[18].decode(Date?.self),
+                    closedAt: try columns[19].decode(Date?.self),
+                    lostReason: try columns[20].decode(String?.self)
+                )
+            )
+        }
+        return leads
+    }
+}
