@@ -241,6 +241,11 @@ struct GuideValidator {
                 }
                 continue
             }
+            if used == 0 && v.pointee.type != .composite {
+                // The common case, a simple element without components: checked here rather than through `checkComponents`.
+                checkValue(buf, from, to, escaped, v, position: position, component: nil, repetition: nil, x12: x12 && !isISA, dateFormat: nil, release: d.release, out: &out)
+                continue
+            }
             bounds.set(used, start, max(start, to))
             used += 2
             checkComponents(buf, from, to, used / 2, escaped, v, position: position, repetition: nil, d: d, x12: x12 && !isISA, bounds: bounds, out: &out, values: values)
