@@ -430,8 +430,21 @@ struct GuideValidator {
             if !found { return .invalidCode }
         }
         // Only the formats `edifactDateOK` checks (code 0 = any other format, always accepted).
-        if let fmt = dateFormat, fmt != 0, !Self.edifactDateOK(Array(value), format: String(fmt)) { return .invalidDate }
+        if let fmt = dateFormat, fmt != 0, !Self.edifactDateOK(UnsafeBufferPointer(rebasing: value), code: fmt) { return .invalidDate }
         return .none
+    }
+
+    /// `edifactDateOK(_:format:)` for a format given as its number (see `dateFormatCode`), on bytes in place.
+    static func edifactDateOK(_ v: UnsafeBufferPointer<UInt8>, code: Int) -> Bool {
+        switch code {
+        case 102: return v.count == 8 && CalendarCheck.isValidDate(v)
+        case 101: return v.count == 6 && CalendarCheck.isValidDate(v)
+        case 203: return CalendarCheck.isValidDateTime(v)
+        case 718:
+            guard v.count == 17, v[8] == UInt8(ascii: "-") else { return false }
+            return CalendarCheck.isValidDate(v[0..<8]) && CalendarCheck.isValidDate(v[9..<17])
+        default: return true
+        }
     }
 
     /// EDIFACT date/time formats of data element 2379 that the guides use.
