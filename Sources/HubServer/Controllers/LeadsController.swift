@@ -71,15 +71,9 @@ struct LeadsController {
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        var filter = LeadFilter()
-        if let raw = query.get("status") {
-            guard let status = LeadStatus(rawValue: raw) else { throw Self.badChoice("status", LeadStatus.self) }
-            filter.status = status
-        }
-        if let raw = query.get("source") {
-            guard let source = LeadSource(rawValue: raw) else { throw Self.badChoice("source", LeadSource.self) }
-            filter.source = source
-        }
+        var filter = LeadFilter(
+            status: try request.choice("status", of: LeadStatus.self), source: try request.choice("source", of: LeadSource.self)
+        )
         if let raw = query.get("owner") {
             guard let owner = UserID(raw) else { throw HubError.invalid("owner", "must be a user id (UUID)") }
             filter.ownerUserID = owner
@@ -108,11 +102,6 @@ struct LeadsController {
     @Sendable func history(_ request: Request, context: HubRequestContext) async throws -> Response {
         let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
         return try JSONResponse.make(History(items: try await leads.history(try context.caller(), id: id)))
-    }
-
-    static func badChoice<Value: RawRepresentable & CaseIterable>(_ name: String, _ type: Value.Type) -> HubError
-    where Value.RawValue == String {
-        .invalid(name, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
     }
 
     /// An ISO 8601 time with zone, e.g. 2026-01-31T00:00:00Z.

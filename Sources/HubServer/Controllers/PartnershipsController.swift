@@ -33,14 +33,7 @@ struct PartnershipsController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        var status: PartnershipStatus?
-        if let raw = request.uri.queryParameters.get("status") {
-            guard let parsed = PartnershipStatus(rawValue: raw) else {
-                let allowed = PartnershipStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw HubError.invalid("status", "must be one of \(allowed)")
-            }
-            status = parsed
-        }
+        let status = try request.choice("status", of: PartnershipStatus.self)
         return try JSONResponse.make(try await partnerships.list(try context.caller(), status: status, page: try request.pageRequest))
     }
 

@@ -27,6 +27,16 @@ extension Parameters {
 }
 
 extension Request {
+    /// A query parameter from a closed list of values; `nil` when absent, `invalid` naming the allowed values.
+    func choice<Value: RawRepresentable & CaseIterable>(_ name: String, of type: Value.Type) throws(HubError) -> Value?
+    where Value.RawValue == String {
+        guard let raw = uri.queryParameters.get(name) else { return nil }
+        guard let value = Value(rawValue: raw) else {
+            throw .invalid(name, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
     /// The `limit` and `cursor` query parameters of a list.
     var pageRequest: PageRequest {
         get throws { try PageRequest(limit: uri.queryParameters.get("limit"), cursor: uri.queryParameters.get("cursor")) }
