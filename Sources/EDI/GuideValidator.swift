@@ -283,6 +283,7 @@ struct GuideValidator {
     }
 
     /// Checks an occurrence whose `componentCount` component boundaries are in `bounds`.
+    @inline(__always)
     private func checkComponents(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ componentCount: Int, _ escaped: Bool, _ v: UnsafePointer<CompiledGuide.Value>,
                                  position: Int, repetition: Int?, d: Delimiters, x12: Bool, bounds: Bounds, out: inout [ElementIssue], values: UnsafePointer<CompiledGuide.Value>) {
         if v.pointee.type != .composite {
