@@ -19,7 +19,7 @@ public struct ClusterAdministration: Sendable {
         }
         var maintenance = settings
         maintenance.database = "postgres"
-        return try await MigrationRunner(settings: maintenance, migrations: [], logger: logger).withAdminConnection { connection in
+        return try await maintenance.withAdminConnection(logger: logger) { connection in
             let rows = try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger)
             for try await count in rows.decode(Int.self) where count > 0 { return false }
             // Identifiers cannot be bound parameters; the name was checked above.
@@ -27,7 +27,7 @@ public struct ClusterAdministration: Sendable {
             do {
                 try await connection.execute("CREATE DATABASE \(name)\(templateClause)")
             } catch {
-                throw DatabaseSetupError.cannotCreateDatabase(name: name, reason: MigrationRunner.reason(error))
+                throw DatabaseSetupError.cannotCreateDatabase(name: name, reason: DatabaseErrorTranslation.serverMessage(error))
             }
             return true
         }

@@ -13,11 +13,14 @@ enum DatabaseErrorTranslation {
             // Writing a row of another tenant: answer as if it did not exist.
             return HubError.notFound("object")
         default:
-            return UnexpectedDatabaseError(
-                sqlState: state,
-                message: [psql.serverInfo?[.message], psql.serverInfo?[.detail]].compactMap { $0 }.joined(separator: " — ")
-            )
+            return UnexpectedDatabaseError(sqlState: state, message: serverMessage(psql))
         }
+    }
+
+    /// PostgreSQL's own words for what went wrong, for operators; PostgresNIO hides them by default.
+    static func serverMessage(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError, let info = psql.serverInfo else { return String(reflecting: error) }
+        return [info[.message], info[.detail], info[.hint]].compactMap { $0 }.joined(separator: " — ")
     }
 
     private static func uniqueViolationMessage(constraint: String?) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOSSL
 import PostgresNIO
 
@@ -81,14 +82,12 @@ public struct DatabaseSettings: Sendable, CustomStringConvertible {
         )
     }
 
-    /// The PostgresNIO configuration for one of the two roles.
-    func clientConfiguration(asAdmin: Bool) -> PostgresClient.Configuration {
-        let user = asAdmin ? adminUser : appUser
-        let password = asAdmin ? adminPassword : appPassword
+    /// The server's connection pool, as `hub_app`.
+    func appPoolConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         switch endpoint {
         case .unixSocket(let path):
-            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
+            configuration = .init(unixSocketPath: path, username: appUser, password: appPassword, database: database)
         case .tcp(let host, let port, let mode):
             let tls: PostgresClient.Configuration.TLS
             switch mode {
@@ -96,16 +95,30 @@ public struct DatabaseSettings: Sendable, CustomStringConvertible {
             case .prefer: tls = .prefer(.makeClientConfiguration())
             case .require: tls = .require(.makeClientConfiguration())
             }
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            configuration = .init(host: host, port: port, username: appUser, password: appPassword, database: database, tls: tls)
         }
-        configuration.options.maximumConnections = asAdmin ? 2 : poolSize
+        configuration.options.maximumConnections = poolSize
         return configuration
     }
 
-    /// The configuration of a single connection as the administrator or as `hub_app`.
-    func connectionConfiguration(asAdmin: Bool) throws -> PostgresConnection.Configuration {
-        let user = asAdmin ? adminUser : appUser
-        let password = asAdmin ? adminPassword : appPassword
+    /// Runs `body` on one connection as the administrator, for bootstrapping and migrations.
+    func withAdminConnection<Result: Sendable>(
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await PostgresConnection.connect(configuration: try adminConnectionConfiguration(), id: 1, logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private func adminConnectionConfiguration() throws -> PostgresConnection.Configuration {
+        let (user, password) = (adminUser, adminPassword)
         switch endpoint {
         case .unixSocket(let path):
             return .init(unixSocketPath: path, username: user, password: password, database: database)

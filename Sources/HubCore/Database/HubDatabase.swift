@@ -13,7 +13,7 @@ public struct HubDatabase: Sendable {
     /// - Parameter backgroundLogger: where the pool logs what happens outside queries (defaults to `logger`).
     public init(settings: DatabaseSettings, logger: Logger, backgroundLogger: Logger? = nil) {
         self.client = PostgresClient(
-            configuration: settings.clientConfiguration(asAdmin: false), backgroundLogger: backgroundLogger ?? logger
+            configuration: settings.appPoolConfiguration(), backgroundLogger: backgroundLogger ?? logger
         )
         self.logger = logger
     }

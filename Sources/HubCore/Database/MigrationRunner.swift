@@ -21,7 +21,7 @@ public struct MigrationRunner: Sendable {
     /// Applies what is pending; returns the migrations it applied (empty when up to date).
     @discardableResult
     public func run() async throws -> [Migration] {
-        try await withAdminConnection { connection in
+        try await settings.withAdminConnection(logger: logger) { connection in
             do {
                 try await bootstrapRoles(connection)
             } catch DatabaseSetupError.cannotCreateRoles(let reason) where reason.contains("already exists") {
@@ -38,21 +38,6 @@ public struct MigrationRunner: Sendable {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 throw error
             }
-        }
-    }
-
-    /// Runs `body` on one connection as the administrator.
-    func withAdminConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let connection = try await PostgresConnection.connect(
-            configuration: try settings.connectionConfiguration(asAdmin: true), id: 1, logger: logger
-        )
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
         }
     }
 
@@ -83,7 +68,7 @@ public struct MigrationRunner: Sendable {
                 """
             )
         } catch {
-            throw DatabaseSetupError.cannotCreateRoles(Self.reason(error))
+            throw DatabaseSetupError.cannotCreateRoles(DatabaseErrorTranslation.serverMessage(error))
         }
     }
 
@@ -131,18 +116,12 @@ public struct MigrationRunner: Sendable {
                 try await connection.execute("COMMIT")
             } catch {
                 try? await connection.execute("ROLLBACK")
-                throw DatabaseSetupError.migrationFailed(version: migration.version, name: migration.name, reason: Self.reason(error))
+                throw DatabaseSetupError.migrationFailed(version: migration.version, name: migration.name, reason: DatabaseErrorTranslation.serverMessage(error))
             }
             newlyApplied.append(migration)
         }
         try await connection.execute("RESET ROLE")
         return newlyApplied
-    }
-
-    /// PostgreSQL's own words for what went wrong; PostgresNIO hides them by default.
-    static func reason(_ error: any Error) -> String {
-        guard let psql = error as? PSQLError, let info = psql.serverInfo else { return String(reflecting: error) }
-        return [info[.message], info[.detail], info[.hint]].compactMap { $0 }.joined(separator: " — ")
     }
 }
 
