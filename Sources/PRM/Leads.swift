@@ -74,6 +74,10 @@ public struct Leads: Sendable {
                 connection, caller, action: "lead.create", targetType: "lead", targetID: id.description,
                 details: ["source": draft.source.rawValue], logger: database.logger
             )
+            try await Events.record(
+                connection, caller, "lead.created", subject: EventSubject("lead", id.uuid),
+                data: ["source": draft.source.rawValue], logger: database.logger
+            )
             return CreatedLead(lead: lead, possibleDuplicates: possibleDuplicates)
         }
     }
@@ -135,7 +139,19 @@ public struct Leads: Sendable {
                 connection, caller, action: "lead.status", targetType: "lead", targetID: id.description,
                 details: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
             )
+            try await Events.record(
+                connection, caller, "lead.status_changed", subject: EventSubject("lead", id.uuid),
+                data: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
+            )
             return try await fetch(connection, id: id, lock: false)
+        }
+    }
+
+    /// What happened to the lead, oldest first: its activity timeline.
+    public func timeline(_ caller: Caller, id: LeadID, page: PageRequest) async throws -> Page<HubEvent> {
+        try await database.withTenant(caller.principal) { connection in
+            _ = try await fetch(connection, id: id, lock: false)
+            return try await Events.timeline(connection, subject: EventSubject("lead", id.uuid), page: page, logger: database.logger)
         }
     }
 

@@ -147,6 +147,9 @@ import Testing
                 #expect(skip.status == .conflict)
                 let listed = try await client.call(.get, "/api/v1/leads?status=qualified", token: token)
                 #expect(listed.items.count == 1)
+                let timeline = try await client.call(.get, "/api/v1/leads/\(id)/timeline", token: token)
+                #expect(timeline.items.compactMap { $0["type"] as? String } == ["lead.created", "lead.status_changed"])
+                #expect((timeline.items.last?["data"] as? [String: any Sendable])?["to"] as? String == "qualified")
                 let badFilter = try await client.call(.get, "/api/v1/leads?createdFrom=yesterday", token: token)
                 #expect(badFilter.status == .unprocessableContent)
                 let floatMoney = try await client.call(

@@ -47,6 +47,7 @@ struct LeadsController {
         router.get("leads/:leadID", use: show)
         router.post("leads/:leadID/status", use: changeStatus)
         router.get("leads/:leadID/history", use: history)
+        router.get("leads/:leadID/timeline", use: timeline)
     }
 
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -102,6 +103,11 @@ struct LeadsController {
     @Sendable func history(_ request: Request, context: HubRequestContext) async throws -> Response {
         let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
         return try JSONResponse.make(History(items: try await leads.history(try context.caller(), id: id)))
+    }
+
+    @Sendable func timeline(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
+        return try JSONResponse.make(try await leads.timeline(try context.caller(), id: id, page: try request.pageRequest))
     }
 
     /// An ISO 8601 time with zone, e.g. 2026-01-31T00:00:00Z.

@@ -40,11 +40,9 @@ struct OperationsController {
         )
     }
 
-    /// The OpenAPI document shipped with the server.
+    /// The OpenAPI document shipped with the server: `openapi.json` plus one fragment per business area
+    /// (`paths`, `tags` and `components` merged in), so each area keeps its routes' description beside its peers'.
     static func bundledDocument() throws -> ByteBuffer {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return ByteBuffer(bytes: try Data(contentsOf: url))
+        ByteBuffer(bytes: try OpenAPIDocument.merged(in: try OpenAPIDocument.bundledFolder()))
     }
 }

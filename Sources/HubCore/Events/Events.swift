@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The business object an event is about: `lead`, `deal_registration`, `promotion`, …
+public struct EventSubject: Sendable, Hashable {
+    public var type: String
+    public var id: UUID
+
+    public init(_ type: String, _ id: UUID) {
+        self.type = type
+        self.id = id
+    }
+}
+
+/// Something that happened to a business object, as one tenant sees it.
+public struct HubEvent: Sendable, Encodable, Equatable {
+    public var id: Int64
+    public var type: String
+    public var subjectType: String
+    public var subjectID: UUID
+    /// The company whose user (or system job) did it: the tenant itself or one of its partners.
+    public var actorTenantID: TenantID
+    public var actorUserID: UserID?
+    public var data: [String: String]
+    public var at: Date
+}
+
+/// Events per tenant: each object's activity timeline and the source of the tenant's webhooks.
+/// Recorded in the transaction that makes the change, so an event exists exactly when its change does.
+public enum Events {
+    /// Records `type` (e.g. `lead.offered`) on `subject` for the caller's tenant and for each of `partners`
+    /// (tenants the caller has a partnership with; the database refuses any other).
+    public static func record(
+        _ connection: PostgresConnection,
+        _ caller: Caller,
+        _ type: String,
+        subject: EventSubject,
+        data: [String: String] = [:],
+        alsoFor partners: [TenantID] = [],
+        logger: Logger
+    ) async throws {
+        let json = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+        var tenants = [caller.tenantID.uuid]
+        for partner in partners where !tenants.contains(partner.uuid) { tenants.append(partner.uuid) }
+        try await connection.query(
+            """
+            INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
+            SELECT t, \(type), \(subject.type), \(subject.id), \(caller.tenantID.uuid), \(caller.principal.userID?.uuid),
+                   \(caller.requestID), \(json)::jsonb
+              FROM unnest(\(tenants)::uuid[]) AS t
+            """,
+            logger: logger
+        )
+    }
+
+    /// The caller's events on `subject`, oldest first. The caller checks that the subject is visible first,
+    /// so an unknown subject is a 404 rather than an empty timeline.
+    public static func timeline(
+        _ connection: PostgresConnection, subject: EventSubject, page: PageRequest, logger: Logger
+    ) async throws -> Page<HubEvent> {
+        let afterID: Int64? = try page.after.map { position throws(HubError) in
+            guard let id = position.first.flatMap({ Int64($0) }) else {
+                throw .invalid("cursor", "is not a cursor returned by this list")
+            }
+            return id
+        }
+        let rows = try await connection.query(
+            """
+            SELECT id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, payload::text, at
+              FROM hub.events
+             WHERE subject_type = \(subject.type) AND subject_id = \(subject.id)
+               AND (\(afterID)::bigint IS NULL OR id > \(afterID))
+             ORDER BY id LIMIT \(page.limit + 1)
+            """,
+            logger: logger
+        )
+        var events: [HubEvent] = []
+        for try await (id, type, subjectType, subjectID, actorTenant, actorUser, payload, at) in rows.decode(
+            (Int64, String, String, UUID, UUID, UUID?, String, Date).self
+        ) {
+            events.append(
+                HubEvent(
+                    id: id, type: type, subjectType: subjectType, subjectID: subjectID, actorTenantID: TenantID(actorTenant),
+                    actorUserID: actorUser.map(UserID.init), data: try JSONDecoder().decode([String: String].self, from: Data(payload.utf8)),
+                    at: at
+                )
+            )
+        }
+        return Page(fetched: events, limit: page.limit) { [String($0.id)] }
+    }
+}
