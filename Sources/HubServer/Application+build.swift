@@ -15,6 +15,8 @@ public struct HubServices: Sendable {
     public let tokens: APITokens
     public let partnerships: Partnerships
     public let leads: Leads
+    public let accounts: Accounts, contacts: Contacts, opportunities: Opportunities, leadConversion: LeadConversion
+    public let dealRegistrations: DealRegistrations, pipelineMetrics: PipelineMetrics
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -25,6 +27,12 @@ public struct HubServices: Sendable {
         self.tokens = APITokens(database: database)
         self.partnerships = Partnerships(database: database)
         self.leads = Leads(database: database)
+        self.accounts = Accounts(database: database)
+        self.contacts = Contacts(database: database)
+        self.opportunities = Opportunities(database: database)
+        self.leadConversion = LeadConversion(database: database)
+        self.dealRegistrations = DealRegistrations(database: database)
+        self.pipelineMetrics = PipelineMetrics(database: database)
         self.metrics = metrics
     }
 }
@@ -68,6 +76,10 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     TokensController(tokens: services.tokens).addRoutes(to: api)
     PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
     LeadsController(leads: services.leads).addRoutes(to: api)
+    AccountsController(accounts: services.accounts).addRoutes(to: api)
+    ContactsController(contacts: services.contacts).addRoutes(to: api)
+    OpportunitiesController(opportunities: services.opportunities, conversion: services.leadConversion).addRoutes(to: api)
+    DealRegistrationsController(registrations: services.dealRegistrations).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }

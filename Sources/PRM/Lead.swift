@@ -49,6 +49,10 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var qualifiedAt: Date?
     public var closedAt: Date?
     public var lostReason: String?
+    /// What the lead became when it was converted.
+    public var convertedAccountID: AccountID?
+    public var convertedContactID: ContactID?
+    public var convertedOpportunityID: OpportunityID?
 }
 
 /// One change of a lead's status.

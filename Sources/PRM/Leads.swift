@@ -69,7 +69,7 @@ public struct Leads: Sendable {
                 logger: database.logger
             )
             let lead = try await Self.decode(rows).first!
-            try await recordChange(connection, caller, lead: id, from: nil, to: .new, reason: nil)
+            try await Self.recordChange(connection, caller, lead: id, from: nil, to: .new, reason: nil, logger: database.logger)
             try await AuditLog.record(
                 connection, caller, action: "lead.create", targetType: "lead", targetID: id.description,
                 details: ["source": draft.source.rawValue], logger: database.logger
@@ -134,7 +134,7 @@ public struct Leads: Sendable {
                 """,
                 logger: database.logger
             )
-            try await recordChange(connection, caller, lead: id, from: current.status, to: next, reason: reason)
+            try await Self.recordChange(connection, caller, lead: id, from: current.status, to: next, reason: reason, logger: database.logger)
             try await AuditLog.record(
                 connection, caller, action: "lead.status", targetType: "lead", targetID: id.description,
                 details: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
@@ -179,8 +179,9 @@ public struct Leads: Sendable {
         }
     }
 
-    private func recordChange(
-        _ connection: PostgresConnection, _ caller: Caller, lead: LeadID, from: LeadStatus?, to: LeadStatus, reason: String?
+    /// Appends a status change to the lead's history; shared with lead conversion.
+    static func recordChange(
+        _ connection: PostgresConnection, _ caller: Caller, lead: LeadID, from: LeadStatus?, to: LeadStatus, reason: String?, logger: Logger
     ) async throws {
         try await connection.query(
             """
@@ -189,7 +190,7 @@ public struct Leads: Sendable {
                    \(to.rawValue)::hub.lead_status, \(caller.principal.userID?.uuid), \(reason)
               FROM hub.lead_status_changes WHERE lead_id = \(lead.uuid)
             """,
-            logger: database.logger
+            logger: logger
         )
     }
 
@@ -205,7 +206,7 @@ public struct Leads: Sendable {
     static let columns = """
         id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
         owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
-        closed_at, lost_reason
+        closed_at, lost_reason, converted_account_id, converted_contact_id, converted_opportunity_id
         """
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
@@ -235,7 +236,10 @@ public struct Leads: Sendable {
                     firstResponseAt: try columns[17].decode(Date?.self),
                     qualifiedAt: try columns[18].decode(Date?.self),
                     closedAt: try columns[19].decode(Date?.self),
-                    lostReason: try columns[20].decode(String?.self)
+                    lostReason: try columns[20].decode(String?.self),
+                    convertedAccountID: try columns[21].decode(UUID?.self).map { AccountID($0) },
+                    convertedContactID: try columns[22].decode(UUID?.self).map { ContactID($0) },
+                    convertedOpportunityID: try columns[23].decode(UUID?.self).map { OpportunityID($0) }
                 )
             )
         }

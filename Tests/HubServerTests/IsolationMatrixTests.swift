@@ -27,6 +27,23 @@ import Testing
         let memberTokenID = try #require(try await hub.services.authenticator.principal(forAPIToken: memberToken)?.credentialID)
         let partnership = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "charlie", note: nil)
         let lead = try await hub.services.leads.create(a.ownerCaller, LeadDraft(companyName: "Acme", email: "buyer@acme.example")).lead
+        let account = try await hub.services.accounts.create(a.ownerCaller, AccountFields(name: "Acme", domain: "acme.example"))
+        let contact = try await hub.services.contacts.create(a.ownerCaller, ContactFields(accountID: account.id, lastName: "Buyer"))
+        let opportunity = try await hub.services.opportunities.create(
+            a.ownerCaller, OpportunityFields(accountID: account.id, name: "Acme", amount: try Money(amount: "10", currency: "EUR", field: "/amount"))
+        )
+        // A deal registration submitted to A by its active partner delta: A is its vendor.
+        let delta = try await hub.makeTenant("delta")
+        let active = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "delta", note: nil)
+        _ = try await hub.services.partnerships.perform(delta.ownerCaller, .accept, on: active.id, reason: nil)
+        let registration = try await hub.services.dealRegistrations.create(
+            delta.ownerCaller, vendor: a.id,
+            DealRegistrationFields(
+                customerName: "Acme", country: "DE", products: [DealProduct(sku: "S", quantity: 1)],
+                amount: try Money(amount: "10", currency: "EUR", field: "/amount"), expectedCloseOn: try CalendarDay("2030-01-01", field: "/d")
+            )
+        )
+        _ = try await hub.services.dealRegistrations.submit(delta.ownerCaller, id: registration.id)
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -34,6 +51,10 @@ import Testing
                 "tokenID": memberTokenID.description,
                 "partnershipID": partnership.id.description,
                 "leadID": lead.id.description,
+                "accountID": account.id.description,
+                "contactID": contact.id.description,
+                "opportunityID": opportunity.id.description,
+                "registrationID": registration.id.description,
             ]
         )
     }
