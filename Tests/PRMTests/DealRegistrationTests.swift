@@ -130,6 +130,22 @@ struct DealWorld {
         }
     }
 
+    @Test func twoPartnersSubmittingTheSameCustomerAtOnceLeaveExactlyOneConflict() async throws {
+        try await TestHub.with { hub in
+            let world = try await DealWorld.make(hub)
+            let registrations = DealRegistrations(database: hub.database)
+            for round in 0..<3 {
+                let domain = "race\(round).example"
+                let first = try await registrations.create(world.partner.ownerCaller, vendor: world.vendor.id, try DealWorld.fields("Race \(round)", domain: domain))
+                let second = try await registrations.create(world.rival.ownerCaller, vendor: world.vendor.id, try DealWorld.fields("Race \(round)", domain: domain))
+                async let one = registrations.submit(world.partner.ownerCaller, id: first.id)
+                async let two = registrations.submit(world.rival.ownerCaller, id: second.id)
+                let flags = try await [one.hasConflict, two.hasConflict]
+                #expect(flags.filter { $0 }.count == 1, "round \(round): \(flags)")
+            }
+        }
+    }
+
     @Test func approvingOverAStandingConflictNeedsAnOverrideReasonThePartnerNeverSees() async throws {
         try await TestHub.with { hub in
             let world = try await DealWorld.make(hub)
@@ -335,6 +351,152 @@ struct DealWorld {
                 let badRole = try await client.call(.get, "/api/v1/deal-registrations?role=broker", token: vendorToken)
                 #expect(badRole.status == .unprocessableContent)
             }
+        }
+    }
+}
+
+@Suite struct PipelineMetricsTests {
+    /// Sets what only time can: who sourced the opportunity, and when it was created and closed.
+    func shape(
+        _ hub: TestHub, _ vendor: TestTenant, _ id: OpportunityID, sourcedBy: TenantID?, outcome: OpportunityOutcome = .open,
+        createdAt: Date? = nil, closedAt: Date? = nil
+    ) async throws {
+        try await hub.database.withTenant(vendor.ownerCaller.principal) { connection in
+            try await connection.query(
+                """
+                UPDATE hub.opportunities SET sourced_by_tenant_id = \(sourcedBy?.uuid), outcome = \(outcome.rawValue)::hub.opportunity_outcome,
+                       close_reason = CASE WHEN \(outcome.rawValue) = 'lost' THEN 'lost' END,
+                       created_at = coalesce(\(createdAt), created_at), closed_at = \(closedAt)
+                 WHERE id = \(id.uuid)
+                """,
+                logger: hub.database.logger
+            )
+        }
+    }
+
+    @Test func partnerMetricsAreExactDecimalsOnAFixedFixture() async throws {
+        try await TestHub.with { hub in
+            let world = try await DealWorld.make(hub)
+            let registrations = DealRegistrations(database: hub.database)
+            let (vendor, partner) = (world.vendor.ownerCaller, world.partner.ownerCaller)
+            func submitted(_ name: String, by caller: Caller) async throws -> DealRegistrationID {
+                let draft = try await registrations.create(caller, vendor: world.vendor.id, try DealWorld.fields(name))
+                return try await registrations.submit(caller, id: draft.id).id
+            }
+            _ = try await registrations.approve(vendor, id: try await submitted("One", by: partner), DealApproval(protectionDays: 30))
+            _ = try await registrations.reject(vendor, id: try await submitted("Two", by: partner), reason: "no")
+            let lapsing = try await submitted("Three", by: partner)
+            let resubmitted = try await submitted("Four", by: partner)
+            _ = try await registrations.returnToPartner(vendor, id: resubmitted, reason: "more")
+            _ = try await registrations.submit(partner, id: resubmitted)  // counted once: it was first submitted above
+            _ = try await registrations.create(partner, vendor: world.vendor.id, try DealWorld.fields("Draft only"))
+            _ = try await submitted("Rival", by: world.rival.ownerCaller)
+            try await hub.database.withTenant(vendor.principal) { connection in
+                try await connection.query(
+                    "UPDATE hub.deal_registrations SET expires_at = now() - interval '1 second' WHERE id = \(lapsing.uuid)",
+                    logger: hub.database.logger
+                )
+            }
+            #expect(try await registrations.expireDue(vendor) == 1)
+
+            let account = try await Accounts(database: hub.database).create(vendor, AccountFields(name: "Customer"))
+            let opportunities = Opportunities(database: hub.database)
+            func opportunity(_ amount: String, _ currency: String, _ stage: OpportunityStage = .prospecting) async throws -> OpportunityID {
+                try await opportunities.create(
+                    vendor,
+                    OpportunityFields(accountID: account.id, name: amount, stage: stage, amount: try Money(amount: amount, currency: currency, field: "/a"))
+                ).id
+            }
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            let base = now.addingTimeInterval(-50 * 86400)
+            let day: TimeInterval = 86400
+            let p = world.partner.id
+            try await shape(hub, world.vendor, try await opportunity("1000.00", "EUR", .proposal), sourcedBy: p)
+            try await shape(hub, world.vendor, try await opportunity("333.34", "EUR", .qualification), sourcedBy: p)
+            try await shape(hub, world.vendor, try await opportunity("99.99", "USD", .negotiation), sourcedBy: p)
+            for (amount, currency, days) in [("2000.00", "EUR", 10.0), ("500.50", "EUR", 20.0), ("0", "EUR", 12.0), ("100.00", "USD", 3.5)] {
+                try await shape(
+                    hub, world.vendor, try await opportunity(amount, currency), sourcedBy: p, outcome: .won, createdAt: base,
+                    closedAt: base.addingTimeInterval(days * day)
+                )
+            }
+            for days in [15.0, 16.0] {
+                try await shape(
+                    hub, world.vendor, try await opportunity("10", "EUR"), sourcedBy: p, outcome: .lost, createdAt: base,
+                    closedAt: base.addingTimeInterval(days * day)
+                )
+            }
+            // Outside the range, another partner's, and nobody's: none of them count.
+            try await shape(
+                hub, world.vendor, try await opportunity("10", "EUR"), sourcedBy: p, outcome: .won, createdAt: now.addingTimeInterval(-100 * day),
+                closedAt: now.addingTimeInterval(-90 * day)
+            )
+            try await shape(hub, world.vendor, try await opportunity("50", "EUR", .negotiation), sourcedBy: world.rival.id)
+            _ = try await opportunity("70", "EUR", .negotiation)
+
+            let metrics = PipelineMetrics(database: hub.database)
+            let result = try await metrics.partnerMetrics(vendor, partner: p, from: now.addingTimeInterval(-60 * day), to: now.addingTimeInterval(3600))
+            #expect(result.registrationsSubmitted == 4)
+            #expect(result.registrationsApproved == 1 && result.registrationsRejected == 1 && result.registrationsExpired == 1)
+            func money(_ amount: String, _ currency: String) throws -> Money { try Money(amount: amount, currency: currency, field: "/m") }
+            #expect(result.openPipeline == [try money("1333.34", "EUR"), try money("99.99", "USD")])
+            // 1000.00 × 0.50 + 333.34 × 0.25 = 583.335 → 583.34; 99.99 × 0.75 = 74.9925 → 74.99
+            #expect(result.weightedPipeline == [try money("583.34", "EUR"), try money("74.99", "USD")])
+            #expect(result.wonValue == [try money("2500.50", "EUR"), try money("100.00", "USD")])
+            #expect(result.opportunitiesWon == 4 && result.opportunitiesLost == 2)
+            #expect(result.closeRate == "0.6667")
+            // Won after 3.5, 10, 12 and 20 days: the median is (10 + 12) / 2.
+            #expect(result.medianSalesCycleDays == "11.00")
+
+            let quiet = try await metrics.partnerMetrics(
+                vendor, partner: p, from: now.addingTimeInterval(30 * day), to: now.addingTimeInterval(31 * day)
+            )
+            #expect(quiet.registrationsSubmitted == 0 && quiet.wonValue.isEmpty && quiet.closeRate == nil && quiet.medianSalesCycleDays == nil)
+            #expect(quiet.openPipeline == result.openPipeline)
+            // The partner's own tenant has no pipeline sourced by it: the figures are the vendor's data.
+            let fromPartnerSide = try await metrics.partnerMetrics(partner, partner: p, from: now.addingTimeInterval(-60 * day), to: now)
+            #expect(fromPartnerSide.openPipeline.isEmpty && fromPartnerSide.registrationsSubmitted == 0)
+            await #expect(throws: HubError.invalid("to", "must be later than from")) {
+                try await metrics.partnerMetrics(vendor, partner: p, from: now, to: now)
+            }
+        }
+    }
+}
+
+@Suite struct DealTablesIsolationTests {
+    static let tables = [
+        "accounts", "contacts", "opportunities", "opportunity_changes", "deal_registrations", "deal_registration_changes",
+        "deal_registration_conflicts",
+    ]
+
+    @Test func everyTableForcesRowLevelSecurityAndShowsNothingWithoutATenant() async throws {
+        try await TestHub.with { hub in
+            let world = try await DealWorld.make(hub)
+            _ = try await Accounts(database: hub.database).create(world.vendor.ownerCaller, AccountFields(name: "Acme", country: "DE"))
+            let draft = try await DealRegistrations(database: hub.database).create(
+                world.partner.ownerCaller, vendor: world.vendor.id, try DealWorld.fields("Acme")
+            )
+            _ = try await DealRegistrations(database: hub.database).submit(world.partner.ownerCaller, id: draft.id)
+            for table in Self.tables {
+                let (enabled, forced) = try await hub.database.withoutTenant { connection in
+                    try await connection.query(
+                        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = \("hub." + table)::regclass", logger: hub.database.logger
+                    ).decode((Bool, Bool).self).all().first ?? (false, false)
+                }
+                #expect(enabled && forced, "hub.\(table) must enable and force row-level security")
+                let count = try await hub.database.withoutTenant { connection in
+                    try await connection.query("SELECT count(*) FROM hub.\(unescaped: table)", logger: hub.database.logger).decode(Int.self).all().first
+                }
+                #expect(count == 0, "hub.\(table) shows rows with no tenant set")
+            }
+            // The registering partner reads its registration's row but never the vendor's conflict rows.
+            let partnerSees = try await hub.database.withTenant(world.partner.ownerCaller.principal) { connection in
+                try await connection.query("SELECT count(*) FROM hub.deal_registration_conflicts", logger: hub.database.logger).decode(Int.self).all()
+            }
+            let vendorSees = try await hub.database.withTenant(world.vendor.ownerCaller.principal) { connection in
+                try await connection.query("SELECT count(*) FROM hub.deal_registration_conflicts", logger: hub.database.logger).decode(Int.self).all()
+            }
+            #expect(partnerSees == [0] && vendorSees == [1])
         }
     }
 }

@@ -125,10 +125,15 @@ public struct DealRegistrations: Sendable {
             if try await partnerView(connection, id: id).expectedCloseOn < CalendarDay.today() {
                 throw HubError.invalid("/expectedCloseOn", "is in the past; edit the registration before submitting it")
             }
+            // One submission per vendor at a time, stamped after the lock: two partners submitting the same
+            // customer at once must see each other, and "earliest" must mean the order they got through.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('deal_registration_submit:' || \(found.vendor.description), 0))", logger: logger
+            )
             try await connection.query(
                 """
-                UPDATE hub.deal_registrations SET status = 'submitted', submitted_at = now(),
-                       first_submitted_at = coalesce(first_submitted_at, now()),
+                UPDATE hub.deal_registrations SET status = 'submitted', submitted_at = clock_timestamp(),
+                       first_submitted_at = coalesce(first_submitted_at, clock_timestamp()),
                        expires_at = now() + make_interval(days => \(reviewWindowDays)::int),
                        decided_at = NULL, decision_reason = NULL, updated_at = now()
                  WHERE id = \(id.uuid)
