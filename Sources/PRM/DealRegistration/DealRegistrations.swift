@@ -16,7 +16,8 @@ public struct DealRegistrations: Sendable {
         self.reviewWindowDays = reviewWindowDays
     }
 
-    private enum Side { case vendor, partner }
+    /// Which side of a registration the caller is on.
+    enum Side { case vendor, partner }
 
     /// What a vendor decision writes besides the status.
     private struct Decision {
@@ -27,13 +28,12 @@ public struct DealRegistrations: Sendable {
         var clearsExpiry = false
     }
 
-    private struct Located {
+    /// A registration found on the caller's side, locked for the rest of the transaction.
+    struct Located {
         var side: Side
         var status: DealRegistrationStatus
         var vendor: TenantID
         var partner: TenantID
-        /// The tenant on the other side from the caller.
-        var other: TenantID { side == .vendor ? partner : vendor }
     }
 
     // MARK: - The partner's side
@@ -196,7 +196,7 @@ public struct DealRegistrations: Sendable {
             return Decision(reason: note, protectionDays: days, expiresInDays: days)
         } after: { registration, connection in
             guard approval.createOpportunity else { return }
-            let opportunity = try await Self.opportunity(for: registration, connection, caller, logger: logger)
+            let opportunity = try await ApprovedDealOpportunity.create(for: registration, connection, caller, logger: logger)
             try await connection.query(
                 "UPDATE hub.deal_registrations SET opportunity_id = \(opportunity.id.uuid) WHERE id = \(id.uuid)", logger: logger
             )
@@ -221,92 +221,10 @@ public struct DealRegistrations: Sendable {
         }
     }
 
-    // MARK: - Reading
-
-    /// One registration, as the caller's side sees it (the vendor with its conflicts).
-    public func get(_ caller: Caller, id: DealRegistrationID) async throws -> DealRegistrationView {
-        try await database.withTenant(caller.principal) { connection in
-            let found = try await locate(connection, caller, id: id)
-            switch found.side {
-            case .vendor: return .vendor(try await vendorView(connection, id: id, withConflicts: true))
-            case .partner: return .partner(try await partnerView(connection, id: id))
-            }
-        }
-    }
-
-    /// Registrations submitted to the caller (drafts stay with the partner), newest first.
-    public func listAsVendor(
-        _ caller: Caller, status: DealRegistrationStatus?, partner: TenantID?, page: PageRequest
-    ) async throws -> Page<VendorDealRegistration> {
-        let afterID = try page.afterUUID()
-        let logger = database.logger
-        let registrations = try await database.withTenant(caller.principal) { connection in
-            try await DealRegistrationLog.expireDue(connection, caller, logger: logger)
-            return try await DealRegistrationRows.decodeVendor(
-                connection.query(
-                    """
-                    SELECT \(unescaped: DealRegistrationRows.vendorColumns) FROM hub.deal_registrations
-                     WHERE tenant_id = \(caller.tenantID.uuid) AND status <> 'draft'
-                       AND (\(status?.rawValue)::hub.deal_registration_status IS NULL
-                            OR status = \(status?.rawValue)::hub.deal_registration_status)
-                       AND (\(partner?.uuid)::uuid IS NULL OR partner_tenant_id = \(partner?.uuid))
-                       AND (\(afterID)::uuid IS NULL
-                            OR (created_at, id) < (SELECT created_at, id FROM hub.deal_registrations WHERE id = \(afterID)))
-                     ORDER BY created_at DESC, id DESC LIMIT \(page.limit + 1)
-                    """,
-                    logger: logger
-                )
-            )
-        }
-        return Page(fetched: registrations, limit: page.limit) { [$0.id.description] }
-    }
-
-    /// Registrations the caller submitted (or drafted), newest first.
-    public func listAsPartner(
-        _ caller: Caller, status: DealRegistrationStatus?, vendor: TenantID?, page: PageRequest
-    ) async throws -> Page<PartnerDealRegistration> {
-        let afterID = try page.afterUUID()
-        let logger = database.logger
-        let registrations = try await database.withTenant(caller.principal) { connection in
-            try await DealRegistrationLog.expireDue(connection, caller, logger: logger)
-            return try await DealRegistrationRows.decodePartner(
-                connection.query(
-                    """
-                    SELECT \(unescaped: DealRegistrationRows.partnerColumns) FROM hub.deal_registrations
-                     WHERE partner_tenant_id = \(caller.tenantID.uuid)
-                       AND (\(status?.rawValue)::hub.deal_registration_status IS NULL
-                            OR status = \(status?.rawValue)::hub.deal_registration_status)
-                       AND (\(vendor?.uuid)::uuid IS NULL OR tenant_id = \(vendor?.uuid))
-                       AND (\(afterID)::uuid IS NULL
-                            OR (created_at, id) < (SELECT created_at, id FROM hub.deal_registrations WHERE id = \(afterID)))
-                     ORDER BY created_at DESC, id DESC LIMIT \(page.limit + 1)
-                    """,
-                    logger: logger
-                )
-            )
-        }
-        return Page(fetched: registrations, limit: page.limit) { [$0.id.description] }
-    }
-
-    /// What happened to the registration, oldest first, as the caller's side recorded it.
-    public func timeline(_ caller: Caller, id: DealRegistrationID, page: PageRequest) async throws -> Page<HubEvent> {
-        try await database.withTenant(caller.principal) { connection in
-            _ = try await locate(connection, caller, id: id)
-            return try await Events.timeline(connection, subject: EventSubject("deal_registration", id.uuid), page: page, logger: database.logger)
-        }
-    }
-
-    /// Expires every registration of the caller's (either side) whose time ran out; returns how many.
-    public func expireDue(_ caller: Caller) async throws -> Int {
-        try await database.withTenant(caller.principal) { connection in
-            try await DealRegistrationLog.expireDue(connection, caller, logger: database.logger)
-        }
-    }
-
     // MARK: - Helpers
 
-    /// A vendor decision: checks side and role, lets `check` validate and add columns, then records the change
-    /// and tells the partner.
+    /// A vendor decision: checks side and role, lets `check` validate the request against the registration and say
+    /// what to write besides the status, then records the change and tells the partner.
     private func decide(
         _ caller: Caller, id: DealRegistrationID, to next: DealRegistrationStatus, event: String,
         _ check: (Located, PostgresConnection) async throws -> Decision,
@@ -355,7 +273,7 @@ public struct DealRegistrations: Sendable {
 
     /// Finds the registration on the caller's side, expiring it first if its time ran out. The vendor does not see
     /// the partner's drafts; a third tenant sees nothing.
-    private func locate(_ connection: PostgresConnection, _ caller: Caller, id: DealRegistrationID) async throws -> Located {
+    func locate(_ connection: PostgresConnection, _ caller: Caller, id: DealRegistrationID) async throws -> Located {
         try await DealRegistrationLog.expireDue(connection, caller, only: id, logger: database.logger)
         let rows = try await connection.query(
             "SELECT tenant_id, partner_tenant_id, status::text FROM hub.deal_registrations WHERE id = \(id.uuid) FOR UPDATE",
@@ -371,23 +289,6 @@ public struct DealRegistrations: Sendable {
 
     private static func require(_ found: Located, _ side: Side, _ message: String) throws(HubError) {
         guard found.side == side else { throw .forbidden(message) }
-    }
-
-    private func partnerView(_ connection: PostgresConnection, id: DealRegistrationID) async throws -> PartnerDealRegistration {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: DealRegistrationRows.partnerColumns) FROM hub.deal_registrations WHERE id = \(id.uuid)", logger: database.logger
-        )
-        guard let registration = try await DealRegistrationRows.decodePartner(rows).first else { throw HubError.notFound("deal registration") }
-        return registration
-    }
-
-    private func vendorView(_ connection: PostgresConnection, id: DealRegistrationID, withConflicts: Bool) async throws -> VendorDealRegistration {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: DealRegistrationRows.vendorColumns) FROM hub.deal_registrations WHERE id = \(id.uuid)", logger: database.logger
-        )
-        guard var registration = try await DealRegistrationRows.decodeVendor(rows).first else { throw HubError.notFound("deal registration") }
-        if withConflicts { registration.conflicts = try await ConflictDetection.list(connection, registration: id, logger: database.logger) }
-        return registration
     }
 
     static func activePartnership(_ connection: PostgresConnection, _ caller: Caller, with other: TenantID, logger: Logger) async throws -> Bool {
@@ -410,48 +311,4 @@ public struct DealRegistrations: Sendable {
         return text?.isEmpty == true ? nil : text
     }
 
-    /// The vendor's own opportunity for an approved registration, at the account with the customer's domain
-    /// (or name and country), created if the vendor has none; sourced by the partner.
-    private static func opportunity(
-        for registration: VendorDealRegistration, _ connection: PostgresConnection, _ caller: Caller, logger: Logger
-    ) async throws -> Opportunity {
-        var account = try await registration.customerDomain.asyncFlatMap { try await Accounts.find(connection, domain: $0, logger: logger) }
-        if account == nil {
-            account = try await Accounts.decode(
-                connection.query(
-                    """
-                    SELECT \(unescaped: Accounts.columns) FROM hub.accounts
-                     WHERE name_key = \(CompanyName.key(registration.customerName)) AND country = \(registration.country)
-                     ORDER BY created_at LIMIT 1
-                    """,
-                    logger: logger
-                )
-            ).first
-        }
-        let linked: Account
-        if let account {
-            linked = account
-        } else {
-            let fields = AccountFields(
-                name: registration.customerName, domain: registration.customerDomain, country: registration.country,
-                ownerUserID: caller.principal.userID
-            )
-            linked = try await Accounts.insert(connection, caller, try fields.validated(creating: true), logger: logger)
-        }
-        let fields = try OpportunityFields(
-            accountID: linked.id, name: registration.customerName, stage: .qualification, amount: registration.amount,
-            expectedCloseOn: registration.expectedCloseOn, ownerUserID: caller.principal.userID
-        ).validated(creating: true)
-        return try await Opportunities.insert(
-            connection, caller, fields,
-            origin: OpportunityOrigin(dealRegistrationID: registration.id, sourcedByTenantID: registration.partnerTenantID), logger: logger
-        )
-    }
-}
-
-extension Optional {
-    fileprivate func asyncFlatMap<Other>(_ transform: (Wrapped) async throws -> Other?) async rethrows -> Other? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }
