@@ -33,9 +33,19 @@ import Testing
                 try await accounts.create(a.ownerCaller, AccountFields(name: "Acme again", domain: "www.ACME.example"))
             }
             let other = try await accounts.create(a.ownerCaller, AccountFields(name: "Other", domain: "other.example"))
-            await #expect(throws: HubError.self) {
-                try await accounts.update(a.ownerCaller, id: other.id, AccountFields(domain: "acme.example"))
+            var takeDomain = AccountChanges()
+            takeDomain.domain = .set("acme.example")
+            await #expect(throws: HubError.conflict("the account \(first.id) already has the domain acme.example")) {
+                try await accounts.update(a.ownerCaller, id: other.id, takeDomain)
             }
+            var clear = AccountChanges()
+            clear.domain = .clear
+            clear.region = .set("Bavaria")
+            let cleared = try await accounts.update(a.ownerCaller, id: other.id, clear)
+            #expect(cleared.domain == nil && cleared.region == "Bavaria" && cleared.name == "Other")
+            var unnamed = AccountChanges()
+            unnamed.name = .clear
+            await #expect(throws: HubError.invalid("/name", "is required")) { try await accounts.update(a.ownerCaller, id: other.id, unnamed) }
             // Tenant B's account with the same domain is its own business, and no oracle of A's.
             let theirs = try await accounts.create(b.ownerCaller, AccountFields(name: "Acme", domain: "acme.example"))
             #expect(theirs.domain == "acme.example")
@@ -76,8 +86,12 @@ import Testing
             await #expect(throws: HubError.conflict("the contact \(jane.id) already has the e-mail address jane.doe@acme.example")) {
                 try await contacts.create(a.ownerCaller, ContactFields(lastName: "Other", email: "JANE.DOE@acme.example"))
             }
-            let edited = try await contacts.update(a.ownerCaller, id: jane.id, ContactFields(phone: "+49 30 1234", title: "Buyer"))
-            #expect(edited.phone == "+49 30 1234" && edited.title == "Buyer" && edited.lastName == "Doe")
+            var edit = ContactChanges()
+            edit.phone = .set("+49 30 1234")
+            edit.title = .set("Buyer")
+            edit.firstName = .clear
+            let edited = try await contacts.update(a.ownerCaller, id: jane.id, edit)
+            #expect(edited.phone == "+49 30 1234" && edited.title == "Buyer" && edited.lastName == "Doe" && edited.firstName == nil)
             let atAcme = try await contacts.list(a.ownerCaller, filter: ContactFilter(accountID: account.id), page: PageRequest())
             #expect(atAcme.items.map(\.id) == [jane.id])
         }
@@ -91,7 +105,9 @@ import Testing
             let contact = try await Contacts(database: hub.database).create(a.ownerCaller, ContactFields(lastName: "Doe"))
             await #expect(throws: HubError.notFound("account")) { try await Accounts(database: hub.database).get(b.ownerCaller, id: account.id) }
             await #expect(throws: HubError.notFound("contact")) {
-                try await Contacts(database: hub.database).update(b.ownerCaller, id: contact.id, ContactFields(title: "x"))
+                var retitle = ContactChanges()
+                retitle.title = .set("x")
+                return try await Contacts(database: hub.database).update(b.ownerCaller, id: contact.id, retitle)
             }
             await #expect(throws: HubError.invalid("/accountID", "no account of your company has this id")) {
                 try await Contacts(database: hub.database).create(b.ownerCaller, ContactFields(accountID: account.id, lastName: "Spy"))

@@ -197,7 +197,9 @@ struct DealWorld {
                 try await registrations.approve(world.partner.ownerCaller, id: registration.id, DealApproval(protectionDays: 365))
             }
             await #expect(throws: HubError.forbidden("only the partner that registered the deal can edit it")) {
-                try await registrations.update(world.vendor.ownerCaller, id: registration.id, DealRegistrationFields(partnerRef: "x"))
+                var change = DealRegistrationChanges()
+                change.partnerRef = .set("x")
+                return try await registrations.update(world.vendor.ownerCaller, id: registration.id, change)
             }
             let member = try await hub.makeUser(in: world.vendor, role: .member)
             let memberCaller = Caller(principal: Principal(tenantID: world.vendor.id, userID: member.id, role: .member), requestID: "test")
@@ -214,17 +216,18 @@ struct DealWorld {
             let registration = try await registrations.create(world.partner.ownerCaller, vendor: world.vendor.id, try DealWorld.fields("Acme"))
             _ = try await registrations.submit(world.partner.ownerCaller, id: registration.id)
             await #expect(throws: HubError.conflict("cannot edit a registration that is submitted")) {
-                try await registrations.update(world.partner.ownerCaller, id: registration.id, DealRegistrationFields(partnerRef: "late"))
+                var change = DealRegistrationChanges()
+                change.partnerRef = .set("late")
+                return try await registrations.update(world.partner.ownerCaller, id: registration.id, change)
             }
             await #expect(throws: HubError.invalid("/reason", "is required: say why")) {
                 try await registrations.returnToPartner(world.vendor.ownerCaller, id: registration.id, reason: nil)
             }
             let returned = try await registrations.returnToPartner(world.vendor.ownerCaller, id: registration.id, reason: "which products?")
             #expect(returned.status == .returned && returned.decisionReason == "which products?")
-            let edited = try await registrations.update(
-                world.partner.ownerCaller, id: registration.id,
-                DealRegistrationFields(products: [DealProduct(sku: "SKU-9", quantity: 2), DealProduct(sku: "SKU-10", quantity: 1)])
-            )
+            var moreProducts = DealRegistrationChanges()
+            moreProducts.products = .set([DealProduct(sku: "SKU-9", quantity: 2), DealProduct(sku: "SKU-10", quantity: 1)])
+            let edited = try await registrations.update(world.partner.ownerCaller, id: registration.id, moreProducts)
             #expect(edited.products.map(\.sku) == ["SKU-9", "SKU-10"] && edited.decisionReason == "which products?")
             let resubmitted = try await registrations.submit(world.partner.ownerCaller, id: registration.id)
             #expect(resubmitted.status == .submitted && resubmitted.decisionReason == nil)

@@ -218,6 +218,16 @@ import Testing
                 let created = try await create(["amount": "250", "currency": "jpy"])
                 #expect(created.status == .created && (created.json["amount"] as? [String: any Sendable])?["amount"] as? String == "250")
                 let id = try #require(created.json["id"] as? String)
+                let dated = try await client.call(.patch, "/api/v1/opportunities/\(id)", token: token, json: ["expectedCloseOn": "2031-03-31"])
+                #expect(dated.status == .ok && dated.json["expectedCloseOn"] as? String == "2031-03-31")
+                let cleared = try await client.call(
+                    .patch, "/api/v1/opportunities/\(id)", token: token, body: #"{"expectedCloseOn": null, "name": "Renamed"}"#
+                )
+                #expect(cleared.status == .ok && cleared.json["expectedCloseOn"] == nil && cleared.json["name"] as? String == "Renamed")
+                let noAmount = try await client.call(.patch, "/api/v1/opportunities/\(id)", token: token, body: #"{"amount": null}"#)
+                #expect(noAmount.status == .unprocessableContent && AccountAPITests.fields(noAmount) == ["/amount"])
+                let stageByPatch = try await client.call(.patch, "/api/v1/opportunities/\(id)", token: token, json: ["stage": "proposal"])
+                #expect(stageByPatch.status == .unprocessableContent && AccountAPITests.fields(stageByPatch) == ["/stage"])
                 let staged = try await client.call(.post, "/api/v1/opportunities/\(id)/stage", token: token, json: ["stage": "negotiation"])
                 #expect(staged.status == .ok && staged.json["probability"] as? String == "0.75")
                 let badStage = try await client.call(.post, "/api/v1/opportunities/\(id)/stage", token: token, json: ["stage": "closing"])

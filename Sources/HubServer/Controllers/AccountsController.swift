@@ -20,6 +20,25 @@ struct AccountsController {
         }
     }
 
+    /// A PATCH: a field left out stays as it is, `null` clears it.
+    struct UpdateRequest: RequestBody {
+        static let fields: Set<String> = ["name", "domain", "country", "region", "ownerUserID"]
+        var changes = AccountChanges()
+
+        enum Keys: String, CodingKey { case name, domain, country, region, ownerUserID }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            changes.name = try container.edit(String.self, forKey: .name)
+            changes.domain = try container.edit(String.self, forKey: .domain)
+            changes.country = try container.edit(String.self, forKey: .country)
+            changes.region = try container.edit(String.self, forKey: .region)
+            changes.ownerUserID = try container.edit(String.self, forKey: .ownerUserID).map { raw throws(HubError) in
+                try Optional(raw).id("/ownerUserID", "a user id")!
+            }
+        }
+    }
+
     func addRoutes(to router: RouterGroup<HubRequestContext>) {
         router.get("accounts", use: list)
         router.post("accounts", use: create)
@@ -39,8 +58,8 @@ struct AccountsController {
         let caller = try context.caller()
         let id = try context.parameters.id("accountID", of: AccountKind.self, what: "account")
         var request = request
-        let body = try await request.decode(AccountRequest.self, context: context)
-        return try JSONResponse.make(try await accounts.update(caller, id: id, try body.fields()))
+        let body = try await request.decode(UpdateRequest.self, context: context)
+        return try JSONResponse.make(try await accounts.update(caller, id: id, body.changes))
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {

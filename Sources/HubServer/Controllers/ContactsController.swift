@@ -24,6 +24,26 @@ struct ContactsController {
         }
     }
 
+    /// A PATCH: a field left out stays as it is, `null` clears it.
+    struct UpdateRequest: RequestBody {
+        static let fields: Set<String> = ["accountID", "firstName", "lastName", "email", "phone", "title"]
+        var changes = ContactChanges()
+
+        enum Keys: String, CodingKey { case accountID, firstName, lastName, email, phone, title }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            changes.accountID = try container.edit(String.self, forKey: .accountID).map { raw throws(HubError) in
+                try Optional(raw).id("/accountID", "an account id")!
+            }
+            changes.firstName = try container.edit(String.self, forKey: .firstName)
+            changes.lastName = try container.edit(String.self, forKey: .lastName)
+            changes.email = try container.edit(String.self, forKey: .email)
+            changes.phone = try container.edit(String.self, forKey: .phone)
+            changes.title = try container.edit(String.self, forKey: .title)
+        }
+    }
+
     func addRoutes(to router: RouterGroup<HubRequestContext>) {
         router.get("contacts", use: list)
         router.post("contacts", use: create)
@@ -43,8 +63,8 @@ struct ContactsController {
         let caller = try context.caller()
         let id = try context.parameters.id("contactID", of: ContactKind.self, what: "contact")
         var request = request
-        let body = try await request.decode(ContactRequest.self, context: context)
-        return try JSONResponse.make(try await contacts.update(caller, id: id, try body.fields()))
+        let body = try await request.decode(UpdateRequest.self, context: context)
+        return try JSONResponse.make(try await contacts.update(caller, id: id, body.changes))
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {

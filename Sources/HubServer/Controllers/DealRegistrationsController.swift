@@ -34,6 +34,29 @@ struct DealRegistrationsController {
         }
     }
 
+    /// A PATCH: a field left out stays as it is, `null` clears it. The vendor is not editable.
+    struct UpdateRequest: RequestBody {
+        static let fields: Set<String> = ["customerName", "customerDomain", "country", "products", "amount", "expectedCloseOn", "partnerRef"]
+        var changes = DealRegistrationChanges()
+
+        enum Keys: String, CodingKey { case customerName, customerDomain, country, products, amount, expectedCloseOn, partnerRef }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            changes.customerName = try container.edit(String.self, forKey: .customerName)
+            changes.customerDomain = try container.edit(String.self, forKey: .customerDomain)
+            changes.country = try container.edit(String.self, forKey: .country)
+            changes.products = try container.edit([ProductBody].self, forKey: .products).map { $0.map { DealProduct(sku: $0.sku, quantity: $0.quantity) } }
+            changes.amount = try container.edit(OpportunitiesController.MoneyBody.self, forKey: .amount).map { body throws(HubError) in
+                try body.money("/amount")
+            }
+            changes.expectedCloseOn = try container.edit(String.self, forKey: .expectedCloseOn).map { raw throws(HubError) in
+                try CalendarDay(raw, field: "/expectedCloseOn")
+            }
+            changes.partnerRef = try container.edit(String.self, forKey: .partnerRef)
+        }
+    }
+
     struct ApproveRequest: RequestBody {
         static let fields: Set<String> = ["protectionDays", "note", "overrideReason", "createOpportunity"]
         var protectionDays: Int?
@@ -77,9 +100,8 @@ struct DealRegistrationsController {
         let caller = try context.caller()
         let id = try registrationID(context)
         var request = request
-        let body = try await request.decode(RegistrationRequest.self, context: context)
-        if body.vendorTenantID != nil { throw HubError.invalid("/vendorTenantID", "cannot be changed; register the deal with the other vendor") }
-        return try JSONResponse.make(try await registrations.update(caller, id: id, try body.fields()))
+        let body = try await request.decode(UpdateRequest.self, context: context)
+        return try JSONResponse.make(try await registrations.update(caller, id: id, body.changes))
     }
 
     @Sendable func submit(_ request: Request, context: HubRequestContext) async throws -> Response {

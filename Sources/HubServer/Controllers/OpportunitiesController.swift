@@ -43,6 +43,34 @@ struct OpportunitiesController {
         }
     }
 
+    /// A PATCH: a field left out stays as it is, `null` clears it. The account and stage are not editable here.
+    struct UpdateRequest: RequestBody {
+        static let fields: Set<String> = ["contactID", "name", "amount", "expectedCloseOn", "ownerUserID", "promotionID", "promoCode"]
+        var changes = OpportunityChanges()
+
+        enum Keys: String, CodingKey { case contactID, name, amount, expectedCloseOn, ownerUserID, promotionID, promoCode }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            changes.contactID = try container.edit(String.self, forKey: .contactID).map { raw throws(HubError) in
+                try Optional(raw).id("/contactID", "a contact id")!
+            }
+            changes.name = try container.edit(String.self, forKey: .name)
+            changes.amount = try container.edit(MoneyBody.self, forKey: .amount).map { body throws(HubError) in try body.money("/amount") }
+            changes.expectedCloseOn = try container.edit(String.self, forKey: .expectedCloseOn).map { raw throws(HubError) in
+                try CalendarDay(raw, field: "/expectedCloseOn")
+            }
+            changes.ownerUserID = try container.edit(String.self, forKey: .ownerUserID).map { raw throws(HubError) in
+                try Optional(raw).id("/ownerUserID", "a user id")!
+            }
+            changes.promotionID = try container.edit(String.self, forKey: .promotionID).map { raw throws(HubError) in
+                guard let id = UUID(uuidString: raw) else { throw .invalid("/promotionID", "must be a promotion id (UUID)") }
+                return id
+            }
+            changes.promoCode = try container.edit(String.self, forKey: .promoCode)
+        }
+    }
+
     struct StageRequest: RequestBody {
         static let fields: Set<String> = ["stage", "reason"]
         var stage: Choice<OpportunityStage>?
@@ -93,8 +121,8 @@ struct OpportunitiesController {
         let caller = try context.caller()
         let id = try context.parameters.id("opportunityID", of: OpportunityKind.self, what: "opportunity")
         var request = request
-        let body = try await request.decode(OpportunityRequest.self, context: context)
-        return try JSONResponse.make(try await opportunities.update(caller, id: id, try body.fields()))
+        let body = try await request.decode(UpdateRequest.self, context: context)
+        return try JSONResponse.make(try await opportunities.update(caller, id: id, body.changes))
     }
 
     @Sendable func changeStage(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -18,7 +18,7 @@ public struct Account: Sendable, Encodable, Equatable {
     public var updatedAt: Date
 }
 
-/// The fields a user supplies to create or edit an account; `nil` leaves a field as it is.
+/// The fields of a new account, or of an edited one once its changes are applied.
 public struct AccountFields: Sendable {
     public var name: String?
     public var domain: String?
@@ -34,10 +34,8 @@ public struct AccountFields: Sendable {
         self.ownerUserID = ownerUserID
     }
 
-    var isEmpty: Bool { name == nil && domain == nil && country == nil && region == nil && ownerUserID == nil }
-
-    /// Trims and normalizes every field, collecting every problem at once; a new account needs a name.
-    func validated(creating: Bool) throws(HubError) -> AccountFields {
+    /// Trims and normalizes every field, collecting every problem at once; an account needs a name.
+    func validated() throws(HubError) -> AccountFields {
         var issues: [FieldIssue] = []
         var fields = self
         fields.name = cleaned(name, "/name", max: 200, into: &issues)
@@ -48,10 +46,30 @@ public struct AccountFields: Sendable {
         fields.country = cleaned(country, "/country", max: 10, into: &issues).flatMap { raw in
             collecting(&issues) { () throws(HubError) in try CountryCode.normalize(raw, field: "/country") }
         }
-        if creating, fields.name == nil { issues.append(FieldIssue("/name", "is required")) }
-        if !creating, name != nil, fields.name == nil { issues.append(FieldIssue("/name", "must not be blank")) }
+        if fields.name == nil { issues.append(FieldIssue("/name", "is required")) }
         guard issues.isEmpty else { throw .invalid(issues) }
         return fields
+    }
+}
+
+/// A partial edit of an account (a PATCH): each field kept, cleared or set.
+public struct AccountChanges: Sendable {
+    public var name: FieldEdit<String> = .keep
+    public var domain: FieldEdit<String> = .keep
+    public var country: FieldEdit<String> = .keep
+    public var region: FieldEdit<String> = .keep
+    public var ownerUserID: FieldEdit<UserID> = .keep
+
+    public init() {}
+
+    var isEmpty: Bool { name.isKeep && domain.isKeep && country.isKeep && region.isKeep && ownerUserID.isKeep }
+
+    /// The account's fields with the edits applied, to validate like a new account.
+    func applied(to account: Account) -> AccountFields {
+        AccountFields(
+            name: name.applied(to: account.name), domain: domain.applied(to: account.domain), country: country.applied(to: account.country),
+            region: region.applied(to: account.region), ownerUserID: ownerUserID.applied(to: account.ownerUserID)
+        )
     }
 }
 

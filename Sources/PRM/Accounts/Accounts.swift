@@ -13,30 +13,29 @@ public struct Accounts: Sendable {
 
     /// Creates an account; its domain, when given, must not belong to another account of the tenant.
     public func create(_ caller: Caller, _ fields: AccountFields) async throws -> Account {
-        let fields = try fields.validated(creating: true)
+        let fields = try fields.validated()
         return try await database.withTenant(caller.principal) { connection in
             try await Self.insert(connection, caller, fields, logger: database.logger)
         }
     }
 
-    /// Changes the given fields of an account.
-    public func update(_ caller: Caller, id: AccountID, _ changes: AccountFields) async throws -> Account {
+    /// Edits an account: fields left out stay, cleared ones are emptied; the result must still be a valid account.
+    public func update(_ caller: Caller, id: AccountID, _ changes: AccountChanges) async throws -> Account {
         try await database.withTenant(caller.principal) { connection in
-            _ = try await Self.fetch(connection, id: id, lock: true, logger: database.logger)
+            let current = try await Self.fetch(connection, id: id, lock: true, logger: database.logger)
             guard !changes.isEmpty else { throw HubError.invalid("/", "name at least one field to change") }
-            let fields = try changes.validated(creating: false)
-            try await References.requireUser(connection, fields.ownerUserID, field: "/ownerUserID", logger: database.logger)
-            if let domain = fields.domain { try await Self.requireFreeDomain(connection, domain, except: id, logger: database.logger) }
+            let fields = try changes.applied(to: current).validated()
+            if fields.ownerUserID != current.ownerUserID {
+                try await References.requireUser(connection, fields.ownerUserID, field: "/ownerUserID", logger: database.logger)
+            }
+            if let domain = fields.domain, domain != current.domain {
+                try await Self.requireFreeDomain(connection, domain, except: id, logger: database.logger)
+            }
+            let name = fields.name ?? current.name
             try await connection.query(
                 """
-                UPDATE hub.accounts SET
-                    name = coalesce(\(fields.name), name),
-                    name_key = coalesce(\(fields.name.map(CompanyName.key)), name_key),
-                    domain = coalesce(\(fields.domain), domain),
-                    country = coalesce(\(fields.country), country),
-                    region = coalesce(\(fields.region), region),
-                    owner_user_id = coalesce(\(fields.ownerUserID?.uuid), owner_user_id),
-                    updated_at = now()
+                UPDATE hub.accounts SET name = \(name), name_key = \(CompanyName.key(name)), domain = \(fields.domain),
+                       country = \(fields.country), region = \(fields.region), owner_user_id = \(fields.ownerUserID?.uuid), updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
                 logger: database.logger

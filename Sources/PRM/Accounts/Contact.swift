@@ -19,7 +19,7 @@ public struct Contact: Sendable, Encodable, Equatable {
     public var updatedAt: Date
 }
 
-/// The fields a user supplies to create or edit a contact; `nil` leaves a field as it is.
+/// The fields of a new contact, or of an edited one once its changes are applied.
 public struct ContactFields: Sendable {
     public var accountID: AccountID?
     public var firstName: String?
@@ -40,10 +40,8 @@ public struct ContactFields: Sendable {
         self.title = title
     }
 
-    var isEmpty: Bool { accountID == nil && firstName == nil && lastName == nil && email == nil && phone == nil && title == nil }
-
-    /// Trims and normalizes every field, collecting every problem at once; a new contact needs a last name or an e-mail.
-    func validated(creating: Bool) throws(HubError) -> ContactFields {
+    /// Trims and normalizes every field, collecting every problem at once; a contact needs a last name or an e-mail.
+    func validated() throws(HubError) -> ContactFields {
         var issues: [FieldIssue] = []
         var fields = self
         fields.firstName = cleaned(firstName, "/firstName", max: 100, into: &issues)
@@ -53,11 +51,34 @@ public struct ContactFields: Sendable {
         fields.email = cleaned(email, "/email", max: 254, into: &issues).flatMap { raw in
             collecting(&issues) { () throws(HubError) in try EmailAddress.normalize(raw, field: "/email") }
         }
-        if creating, fields.lastName == nil, fields.email == nil, !issues.contains(where: { $0.field == "/email" }) {
+        if fields.lastName == nil, fields.email == nil, !issues.contains(where: { $0.field == "/email" }) {
             issues.append(FieldIssue("/", "a contact needs at least a last name or an e-mail address"))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         return fields
+    }
+}
+
+/// A partial edit of a contact (a PATCH): each field kept, cleared or set.
+public struct ContactChanges: Sendable {
+    public var accountID: FieldEdit<AccountID> = .keep
+    public var firstName: FieldEdit<String> = .keep
+    public var lastName: FieldEdit<String> = .keep
+    public var email: FieldEdit<String> = .keep
+    public var phone: FieldEdit<String> = .keep
+    public var title: FieldEdit<String> = .keep
+
+    public init() {}
+
+    var isEmpty: Bool { accountID.isKeep && firstName.isKeep && lastName.isKeep && email.isKeep && phone.isKeep && title.isKeep }
+
+    /// The contact's fields with the edits applied, to validate like a new contact.
+    func applied(to contact: Contact) -> ContactFields {
+        ContactFields(
+            accountID: accountID.applied(to: contact.accountID), firstName: firstName.applied(to: contact.firstName),
+            lastName: lastName.applied(to: contact.lastName), email: email.applied(to: contact.email), phone: phone.applied(to: contact.phone),
+            title: title.applied(to: contact.title)
+        )
     }
 }
 

@@ -13,30 +13,28 @@ public struct Contacts: Sendable {
 
     /// Creates a contact; its e-mail, when given, must not belong to another contact of the tenant.
     public func create(_ caller: Caller, _ fields: ContactFields) async throws -> Contact {
-        let fields = try fields.validated(creating: true)
+        let fields = try fields.validated()
         return try await database.withTenant(caller.principal) { connection in
             try await Self.insert(connection, caller, fields, logger: database.logger)
         }
     }
 
-    /// Changes the given fields of a contact.
-    public func update(_ caller: Caller, id: ContactID, _ changes: ContactFields) async throws -> Contact {
+    /// Edits a contact: fields left out stay, cleared ones are emptied; the result must still be a valid contact.
+    public func update(_ caller: Caller, id: ContactID, _ changes: ContactChanges) async throws -> Contact {
         try await database.withTenant(caller.principal) { connection in
-            _ = try await Self.fetch(connection, id: id, lock: true, logger: database.logger)
+            let current = try await Self.fetch(connection, id: id, lock: true, logger: database.logger)
             guard !changes.isEmpty else { throw HubError.invalid("/", "name at least one field to change") }
-            let fields = try changes.validated(creating: false)
-            try await References.requireAccount(connection, fields.accountID, field: "/accountID", logger: database.logger)
-            if let email = fields.email { try await Self.requireFreeEmail(connection, email, except: id, logger: database.logger) }
+            let fields = try changes.applied(to: current).validated()
+            if fields.accountID != current.accountID {
+                try await References.requireAccount(connection, fields.accountID, field: "/accountID", logger: database.logger)
+            }
+            if let email = fields.email, email != current.email {
+                try await Self.requireFreeEmail(connection, email, except: id, logger: database.logger)
+            }
             try await connection.query(
                 """
-                UPDATE hub.contacts SET
-                    account_id = coalesce(\(fields.accountID?.uuid), account_id),
-                    first_name = coalesce(\(fields.firstName), first_name),
-                    last_name = coalesce(\(fields.lastName), last_name),
-                    email = coalesce(\(fields.email), email),
-                    phone = coalesce(\(fields.phone), phone),
-                    title = coalesce(\(fields.title), title),
-                    updated_at = now()
+                UPDATE hub.contacts SET account_id = \(fields.accountID?.uuid), first_name = \(fields.firstName), last_name = \(fields.lastName),
+                       email = \(fields.email), phone = \(fields.phone), title = \(fields.title), updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
                 logger: database.logger

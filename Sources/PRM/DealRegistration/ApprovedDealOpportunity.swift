@@ -31,12 +31,12 @@ enum ApprovedDealOpportunity {
                 name: registration.customerName, domain: registration.customerDomain, country: registration.country,
                 ownerUserID: caller.principal.userID
             )
-            linked = try await Accounts.insert(connection, caller, try fields.validated(creating: true), logger: logger)
+            linked = try await Accounts.insert(connection, caller, try fields.validated(), logger: logger)
         }
         let fields = try OpportunityFields(
             accountID: linked.id, name: registration.customerName, stage: .qualification, amount: registration.amount,
             expectedCloseOn: registration.expectedCloseOn, ownerUserID: caller.principal.userID
-        ).validated(creating: true)
+        ).validated()
         return try await Opportunities.insert(
             connection, caller, fields,
             origin: OpportunityOrigin(dealRegistrationID: registration.id, sourcedByTenantID: registration.partnerTenantID), logger: logger

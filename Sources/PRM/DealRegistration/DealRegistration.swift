@@ -137,7 +137,7 @@ public struct DealRegistrationConflict: Sendable, Encodable, Equatable {
     public var resolutionReason: String?
 }
 
-/// The fields a partner supplies to register a deal or edit its registration; `nil` leaves a field as it is.
+/// The fields of a new registration, or of an edited one once its changes are applied.
 public struct DealRegistrationFields: Sendable {
     public var customerName: String?
     public var customerDomain: String?
@@ -160,14 +160,9 @@ public struct DealRegistrationFields: Sendable {
         self.partnerRef = partnerRef
     }
 
-    var isEmpty: Bool {
-        customerName == nil && customerDomain == nil && country == nil && products == nil && amount == nil && expectedCloseOn == nil
-            && partnerRef == nil
-    }
-
-    /// Trims and normalizes every field, collecting every problem at once; a new registration needs all but the
-    /// domain and the partner's reference.
-    func validated(creating: Bool, today: CalendarDay = .today()) throws(HubError) -> DealRegistrationFields {
+    /// Trims and normalizes every field, collecting every problem at once; a registration needs all but the
+    /// domain and the partner's reference, and a close date that has not passed.
+    func validated(today: CalendarDay = .today()) throws(HubError) -> DealRegistrationFields {
         var issues: [FieldIssue] = []
         var fields = self
         fields.customerName = cleaned(customerName, "/customerName", max: 200, into: &issues)
@@ -192,19 +187,43 @@ public struct DealRegistrationFields: Sendable {
         if let day = expectedCloseOn, day < today {
             issues.append(FieldIssue("/expectedCloseOn", "must be today or later"))
         }
-        if creating {
-            let missing: [(Bool, String)] = [
-                (fields.customerName == nil, "/customerName"), (fields.country == nil, "/country"), (products == nil, "/products"),
-                (amount == nil, "/amount"), (expectedCloseOn == nil, "/expectedCloseOn"),
-            ]
-            for (isMissing, field) in missing where isMissing && !issues.contains(where: { $0.field == field }) {
-                issues.append(FieldIssue(field, "is required"))
-            }
-        } else if customerName != nil, fields.customerName == nil {
-            issues.append(FieldIssue("/customerName", "must not be blank"))
+        let missing: [(Bool, String)] = [
+            (fields.customerName == nil, "/customerName"), (fields.country == nil, "/country"), (products == nil, "/products"),
+            (amount == nil, "/amount"), (expectedCloseOn == nil, "/expectedCloseOn"),
+        ]
+        for (isMissing, field) in missing where isMissing && !issues.contains(where: { $0.field == field }) {
+            issues.append(FieldIssue(field, "is required"))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         return fields
+    }
+}
+
+/// A partial edit of a draft or returned registration (a PATCH): each field kept, cleared or set.
+public struct DealRegistrationChanges: Sendable {
+    public var customerName: FieldEdit<String> = .keep
+    public var customerDomain: FieldEdit<String> = .keep
+    public var country: FieldEdit<String> = .keep
+    public var products: FieldEdit<[DealProduct]> = .keep
+    public var amount: FieldEdit<Money> = .keep
+    public var expectedCloseOn: FieldEdit<CalendarDay> = .keep
+    public var partnerRef: FieldEdit<String> = .keep
+
+    public init() {}
+
+    var isEmpty: Bool {
+        customerName.isKeep && customerDomain.isKeep && country.isKeep && products.isKeep && amount.isKeep && expectedCloseOn.isKeep
+            && partnerRef.isKeep
+    }
+
+    /// The registration's fields with the edits applied, to validate like a new registration.
+    func applied(to registration: PartnerDealRegistration) -> DealRegistrationFields {
+        DealRegistrationFields(
+            customerName: customerName.applied(to: registration.customerName),
+            customerDomain: customerDomain.applied(to: registration.customerDomain), country: country.applied(to: registration.country),
+            products: products.applied(to: registration.products), amount: amount.applied(to: registration.amount),
+            expectedCloseOn: expectedCloseOn.applied(to: registration.expectedCloseOn), partnerRef: partnerRef.applied(to: registration.partnerRef)
+        )
     }
 }
 

@@ -41,7 +41,7 @@ public struct DealRegistrations: Sendable {
     /// Saves a draft registration with `vendor`, which must be an active partner of the caller.
     public func create(_ caller: Caller, vendor: TenantID?, _ fields: DealRegistrationFields) async throws -> PartnerDealRegistration {
         guard let vendor else { throw HubError.invalid("/vendorTenantID", "is required") }
-        let fields = try fields.validated(creating: true)
+        let fields = try fields.validated()
         let id = DealRegistrationID()
         let logger = database.logger
         return try await database.withTenant(caller.principal) { connection in
@@ -74,31 +74,28 @@ public struct DealRegistrations: Sendable {
         }
     }
 
-    /// Changes the given fields of the caller's draft or returned registration.
-    public func update(_ caller: Caller, id: DealRegistrationID, _ changes: DealRegistrationFields) async throws -> PartnerDealRegistration {
+    /// Edits the caller's draft or returned registration: fields left out stay, cleared ones are emptied.
+    public func update(_ caller: Caller, id: DealRegistrationID, _ changes: DealRegistrationChanges) async throws -> PartnerDealRegistration {
         let logger = database.logger
         return try await database.withTenant(caller.principal) { connection in
             let found = try await locate(connection, caller, id: id)
             try Self.require(found, .partner, "only the partner that registered the deal can edit it")
             guard !changes.isEmpty else { throw HubError.invalid("/", "name at least one field to change") }
-            let fields = try changes.validated(creating: false)
+            let fields = try changes.applied(to: try await partnerView(connection, id: id)).validated()
             guard found.status.partnerMayEdit else {
                 throw HubError.conflict("cannot edit a registration that is \(found.status.rawValue)")
             }
-            let products = try fields.products.map(DealRegistrationRows.productsJSON)
+            guard let name = fields.customerName, let country = fields.country, let amount = fields.amount, let products = fields.products,
+                let closeOn = fields.expectedCloseOn
+            else { preconditionFailure("validated() guarantees every required field") }
+            let productsJSON = try DealRegistrationRows.productsJSON(products)
             try await connection.query(
                 """
-                UPDATE hub.deal_registrations SET
-                    customer_name = coalesce(\(fields.customerName), customer_name),
-                    customer_name_key = coalesce(\(fields.customerName.map(CompanyName.key)), customer_name_key),
-                    customer_domain = coalesce(\(fields.customerDomain), customer_domain),
-                    country = coalesce(\(fields.country), country),
-                    products = coalesce(\(products)::jsonb, products),
-                    amount = coalesce(\(fields.amount?.amount)::numeric, amount),
-                    currency = coalesce(\(fields.amount?.currency), currency),
-                    expected_close_on = coalesce(\(fields.expectedCloseOn?.description)::date, expected_close_on),
-                    partner_ref = coalesce(\(fields.partnerRef), partner_ref),
-                    updated_at = now()
+                UPDATE hub.deal_registrations SET customer_name = \(name), customer_name_key = \(CompanyName.key(name)),
+                       customer_domain = \(fields.customerDomain), country = \(country),
+                       products = \(productsJSON)::jsonb, amount = \(amount.amount)::numeric,
+                       currency = \(amount.currency), expected_close_on = \(closeOn.description)::date, partner_ref = \(fields.partnerRef),
+                       updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
                 logger: logger

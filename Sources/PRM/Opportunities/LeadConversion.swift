@@ -72,7 +72,7 @@ public struct LeadConversion: Sendable {
                 contactID: contact.flatMap { $0.accountID == nil || $0.accountID == account.id ? $0.id : nil },
                 name: request.opportunityName ?? lead.companyName ?? account.name, stage: request.stage ?? .qualification, amount: amount,
                 expectedCloseOn: request.expectedCloseOn, ownerUserID: owner
-            ).validated(creating: true)
+            ).validated()
             let opportunity = try await Opportunities.insert(connection, caller, fields, origin: OpportunityOrigin(leadID: id), logger: logger)
             try await connection.query(
                 """
@@ -121,7 +121,7 @@ public struct LeadConversion: Sendable {
             name: name, domain: domain, country: lead.country.flatMap { try? CountryCode.normalize($0, field: "/country") },
             region: lead.region, ownerUserID: owner
         )
-        return (try await Accounts.insert(connection, caller, try fields.validated(creating: true), logger: logger), true)
+        return (try await Accounts.insert(connection, caller, try fields.validated(), logger: logger), true)
     }
 
     /// The named contact, else the tenant's contact with the lead's e-mail, else a new one from the lead when it names a person.
@@ -152,6 +152,6 @@ public struct LeadConversion: Sendable {
         let fields = ContactFields(
             accountID: account.id, firstName: lead.firstName, lastName: lead.lastName, email: lead.email, phone: lead.phone
         )
-        return (try await Contacts.insert(connection, caller, try fields.validated(creating: true), logger: logger), true)
+        return (try await Contacts.insert(connection, caller, try fields.validated(), logger: logger), true)
     }
 }

@@ -14,34 +14,33 @@ public struct Opportunities: Sendable {
 
     /// Creates an open opportunity on one of the tenant's accounts.
     public func create(_ caller: Caller, _ fields: OpportunityFields) async throws -> Opportunity {
-        let fields = try fields.validated(creating: true)
+        let fields = try fields.validated()
         return try await database.withTenant(caller.principal) { connection in
             try await References.requireAccount(connection, fields.accountID, field: "/accountID", logger: database.logger)
             return try await Self.insert(connection, caller, fields, origin: OpportunityOrigin(), logger: database.logger)
         }
     }
 
-    /// Changes the given fields of an open opportunity (not its stage: that has its own route and history).
-    public func update(_ caller: Caller, id: OpportunityID, _ changes: OpportunityFields) async throws -> Opportunity {
+    /// Edits an open opportunity: fields left out stay, cleared ones are emptied; the result must still be valid.
+    public func update(_ caller: Caller, id: OpportunityID, _ changes: OpportunityChanges) async throws -> Opportunity {
         try await database.withTenant(caller.principal) { connection in
             let current = try await Self.fetch(connection, id: id, lock: true, logger: database.logger)
             guard !changes.isEmpty else { throw HubError.invalid("/", "name at least one field to change") }
-            let fields = try changes.validated(creating: false)
+            let fields = try changes.applied(to: current).validated()
             guard current.outcome == .open else { throw HubError.conflict("a \(current.outcome.rawValue) opportunity cannot be edited") }
-            try await References.requireUser(connection, fields.ownerUserID, field: "/ownerUserID", logger: database.logger)
-            try await Self.requireContact(connection, fields.contactID, of: current.accountID, logger: database.logger)
+            guard let name = fields.name, let amount = fields.amount else { preconditionFailure("validated() guarantees a name and an amount") }
+            if fields.ownerUserID != current.ownerUserID {
+                try await References.requireUser(connection, fields.ownerUserID, field: "/ownerUserID", logger: database.logger)
+            }
+            if fields.contactID != current.contactID {
+                try await Self.requireContact(connection, fields.contactID, of: current.accountID, logger: database.logger)
+            }
             try await connection.query(
                 """
-                UPDATE hub.opportunities SET
-                    name = coalesce(\(fields.name), name),
-                    contact_id = coalesce(\(fields.contactID?.uuid), contact_id),
-                    amount = coalesce(\(fields.amount?.amount)::numeric, amount),
-                    currency = coalesce(\(fields.amount?.currency), currency),
-                    expected_close_on = coalesce(\(fields.expectedCloseOn?.description)::date, expected_close_on),
-                    owner_user_id = coalesce(\(fields.ownerUserID?.uuid), owner_user_id),
-                    promotion_id = coalesce(\(fields.promotionID), promotion_id),
-                    promo_code = coalesce(\(fields.promoCode), promo_code),
-                    updated_at = now()
+                UPDATE hub.opportunities SET name = \(name), contact_id = \(fields.contactID?.uuid), amount = \(amount.amount)::numeric,
+                       currency = \(amount.currency), expected_close_on = \(fields.expectedCloseOn?.description)::date,
+                       owner_user_id = \(fields.ownerUserID?.uuid), promotion_id = \(fields.promotionID), promo_code = \(fields.promoCode),
+                       updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
                 logger: database.logger
@@ -202,7 +201,7 @@ public struct Opportunities: Sendable {
         _ connection: PostgresConnection, _ caller: Caller, _ fields: OpportunityFields, origin: OpportunityOrigin, logger: Logger
     ) async throws -> Opportunity {
         guard let accountID = fields.accountID, let name = fields.name, let amount = fields.amount else {
-            preconditionFailure("validated(creating: true) guarantees an account, a name and an amount")
+            preconditionFailure("validated() guarantees an account, a name and an amount")
         }
         try await References.requireUser(connection, fields.ownerUserID, field: "/ownerUserID", logger: logger)
         try await requireContact(connection, fields.contactID, of: accountID, logger: logger)

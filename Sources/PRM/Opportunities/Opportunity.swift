@@ -63,7 +63,7 @@ public struct OpportunityChange: Sendable, Encodable, Equatable {
     public var at: Date
 }
 
-/// The fields a user supplies to create or edit an opportunity; `nil` leaves a field as it is.
+/// The fields of a new opportunity, or of an edited one once its changes are applied.
 public struct OpportunityFields: Sendable {
     public var accountID: AccountID?
     public var contactID: ContactID?
@@ -91,28 +91,46 @@ public struct OpportunityFields: Sendable {
         self.promoCode = promoCode
     }
 
-    var isEmpty: Bool {
-        accountID == nil && contactID == nil && name == nil && stage == nil && amount == nil && expectedCloseOn == nil
-            && ownerUserID == nil && promotionID == nil && promoCode == nil
-    }
-
-    /// Trims every field, collecting every problem at once; a new opportunity needs an account, a name and an amount.
-    func validated(creating: Bool) throws(HubError) -> OpportunityFields {
+    /// Trims every field, collecting every problem at once; an opportunity needs an account, a name and an amount.
+    func validated() throws(HubError) -> OpportunityFields {
         var issues: [FieldIssue] = []
         var fields = self
         fields.name = cleaned(name, "/name", max: 200, into: &issues)
         fields.promoCode = cleaned(promoCode, "/promoCode", max: 64, into: &issues)
-        if creating {
-            if accountID == nil { issues.append(FieldIssue("/accountID", "is required")) }
-            if fields.name == nil { issues.append(FieldIssue("/name", "is required")) }
-            if amount == nil { issues.append(FieldIssue("/amount", "is required")) }
-        } else {
-            if name != nil, fields.name == nil { issues.append(FieldIssue("/name", "must not be blank")) }
-            if accountID != nil { issues.append(FieldIssue("/accountID", "cannot be changed; create a new opportunity")) }
-            if stage != nil { issues.append(FieldIssue("/stage", "changes with POST /opportunities/{id}/stage, which keeps the history")) }
-        }
+        if accountID == nil { issues.append(FieldIssue("/accountID", "is required")) }
+        if fields.name == nil { issues.append(FieldIssue("/name", "is required")) }
+        if amount == nil { issues.append(FieldIssue("/amount", "is required")) }
         guard issues.isEmpty else { throw .invalid(issues) }
         return fields
+    }
+}
+
+/// A partial edit of an open opportunity (a PATCH): each field kept, cleared or set. The account stays, and the
+/// stage changes only through its own route, which keeps the history.
+public struct OpportunityChanges: Sendable {
+    public var contactID: FieldEdit<ContactID> = .keep
+    public var name: FieldEdit<String> = .keep
+    public var amount: FieldEdit<Money> = .keep
+    public var expectedCloseOn: FieldEdit<CalendarDay> = .keep
+    public var ownerUserID: FieldEdit<UserID> = .keep
+    public var promotionID: FieldEdit<UUID> = .keep
+    public var promoCode: FieldEdit<String> = .keep
+
+    public init() {}
+
+    var isEmpty: Bool {
+        contactID.isKeep && name.isKeep && amount.isKeep && expectedCloseOn.isKeep && ownerUserID.isKeep && promotionID.isKeep
+            && promoCode.isKeep
+    }
+
+    /// The opportunity's fields with the edits applied, to validate like a new opportunity.
+    func applied(to opportunity: Opportunity) -> OpportunityFields {
+        OpportunityFields(
+            accountID: opportunity.accountID, contactID: contactID.applied(to: opportunity.contactID), name: name.applied(to: opportunity.name),
+            stage: opportunity.stage, amount: amount.applied(to: opportunity.amount),
+            expectedCloseOn: expectedCloseOn.applied(to: opportunity.expectedCloseOn), ownerUserID: ownerUserID.applied(to: opportunity.ownerUserID),
+            promotionID: promotionID.applied(to: opportunity.promotionID), promoCode: promoCode.applied(to: opportunity.promoCode)
+        )
     }
 }
 
