@@ -8,7 +8,7 @@ import Testing
 /// Row-level security holds even when a query forgets its tenant filter.
 @Suite struct IsolationTests {
     static let tenantTables = [
-        "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
+        "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes", "events",
     ]
 
     @Test func aQueryWithNoTenantFilterSeesOnlyTheCallersRows() async throws {
