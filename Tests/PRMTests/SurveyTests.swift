@@ -147,7 +147,7 @@ import Testing
             await #expect(throws: HubError.forbidden("survey results are for the company that runs the survey")) {
                 try await surveys.results(world.partners[0].ownerCaller, id: survey.id)
             }
-            // Not sent to the third partner nor the outsider: the survey does not exist for them.
+            // Not sent to the third partner (yet) nor the outsider: the survey does not exist for them.
             for tenant in [world.partners[2], outsider] {
                 await #expect(throws: HubError.notFound("survey")) { try await surveys.get(tenant.ownerCaller, id: survey.id) }
                 await #expect(throws: HubError.notFound("survey")) { try await surveys.responses(tenant.ownerCaller, id: survey.id) }
@@ -158,6 +158,13 @@ import Testing
             // The vendor's report names each partner; the partner's event copy names only itself.
             let report = try await surveys.results(world.vendor.ownerCaller, id: survey.id)
             #expect(report.overall.score == "0.0" && report.partners.count == 2)
+            // Sending later reaches the third partner; the ones it already went to are not sent it twice.
+            let resent = try await surveys.send(world.vendor.ownerCaller, id: survey.id, recipients: [world.partners[1].id, world.partners[2].id])
+            #expect(Set(resent.recipients?.map(\.id) ?? []) == Set(world.partners.map(\.id)) && resent.recipients?.count == 3)
+            #expect(try await surveys.get(world.partners[2].ownerCaller, id: survey.id).id == survey.id)
+            await #expect(throws: HubError.invalid("/partnerTenantIDs", "name at least one partner company")) {
+                try await surveys.send(world.vendor.ownerCaller, id: survey.id, recipients: [])
+            }
             let timeline = try await surveys.timeline(world.partners[1].ownerCaller, id: survey.id, page: PageRequest())
             #expect(timeline.items.map(\.type) == ["survey.sent", "survey.answered"])
             #expect(timeline.items[0].data == ["recipientTenantID": world.partners[1].id.description])

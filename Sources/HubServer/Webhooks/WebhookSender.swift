@@ -139,7 +139,11 @@ public struct WebhookSender: Service {
                 logger.warning("webhook attempt finished after its lease", metadata: ["delivery": "\(delivery.id)"])
             }
         } catch {
-            logger.error("recording a webhook attempt failed", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            // When stopping, the lease brings the delivery back; the receiver may see it twice (same event id).
+            logger.log(
+                level: Task.isCancelled ? .notice : .error, "recording a webhook attempt failed",
+                metadata: ["delivery": "\(delivery.id)", "error": "\(error)"]
+            )
         }
     }
 

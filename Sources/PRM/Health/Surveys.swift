@@ -46,7 +46,7 @@ public struct Surveys: Sendable {
     public func send(_ caller: Caller, id: SurveyID, recipients: [TenantID]?) async throws -> Survey {
         try caller.principal.require(.channelManager, to: "running surveys")
         return try await database.withTenant(caller.principal) { connection in
-            let survey = try await fetch(connection, caller, id: id, lock: true)
+            let survey = try await fetch(connection, caller, id: id)
             guard survey.owner.id == caller.tenantID else { throw HubError.forbidden("only the company that runs a survey sends it") }
             guard let recipients, !recipients.isEmpty else {
                 throw HubError.invalid("/partnerTenantIDs", "name at least one partner company")
@@ -282,12 +282,12 @@ public struct Surveys: Sendable {
         return NPSReport(overall: NetPromoterScore(promoters: promoters, passives: passives, detractors: detractors), partners: partners)
     }
 
-    private func fetch(_ connection: PostgresConnection, _ caller: Caller, id: SurveyID, lock: Bool = false) async throws -> Survey {
+    private func fetch(_ connection: PostgresConnection, _ caller: Caller, id: SurveyID) async throws -> Survey {
         let rows = try await connection.query(
             """
             SELECT s.tenant_id, coalesce(t.name, ''), s.kind, s.question, s.closes_at, s.created_at, s.closes_at > now()
               FROM hub.surveys s LEFT JOIN hub.tenants t ON t.id = s.tenant_id
-             WHERE s.id = \(id.uuid) \(unescaped: lock ? "FOR UPDATE OF s" : "")
+             WHERE s.id = \(id.uuid)
             """,
             logger: database.logger
         )
