@@ -117,29 +117,35 @@ import Testing
                 try await Receiver.with { fast in
                     let slowEndpoint = try await hub.services.webhooks.create(a.ownerCaller, url: slow.url, events: nil, active: nil, description: nil)
                     let fastEndpoint = try await hub.services.webhooks.create(a.ownerCaller, url: fast.url, events: nil, active: nil, description: nil)
-                    _ = try await hub.services.leads.create(a.ownerCaller, LeadDraft(companyName: "Acme"))
-                    // The request that raised the event did not wait for any delivery.
-                    let sentDuringRequest = await slow.log.requests.count + fast.log.requests.count
-                    #expect(sentDuringRequest == 0)
+                    for name in ["Acme", "Globex", "Initech"] {
+                        _ = try await hub.services.leads.create(a.ownerCaller, LeadDraft(companyName: name))
+                    }
+                    // The requests that raised the events did not wait for any delivery.
+                    let sentDuringRequests = await slow.log.requests.count + fast.log.requests.count
+                    #expect(sentDuringRequests == 0)
+                    // Two slots for six deliveries, three of them to an endpoint that takes 3 s to time out.
                     var settings = Self.quickSender
+                    settings.concurrency = 2
                     settings.requestTimeout = .seconds(3)
                     settings.lease = .seconds(10)
                     try await Self.runningSender(hub, settings: settings) {
                         _ = try await Self.eventually {
-                            try await hub.services.webhooks.deliveries(a.ownerCaller, endpoint: fastEndpoint.endpoint.id, status: .delivered, page: PageRequest())
-                                .items.first
+                            let delivered = try await hub.services.webhooks.deliveries(
+                                a.ownerCaller, endpoint: fastEndpoint.endpoint.id, status: .delivered, page: PageRequest()
+                            )
+                            return delivered.items.count == 3 ? delivered : nil
                         }
-                        // Delivered while the slow endpoint's first attempt is still running (it takes 3 s to time out).
-                        let slowDelivery = try #require(
-                            try await hub.services.webhooks.deliveries(a.ownerCaller, endpoint: slowEndpoint.endpoint.id, status: nil, page: PageRequest()).items.first
-                        )
-                        let slowLog = try await hub.services.webhooks.delivery(a.ownerCaller, endpoint: slowEndpoint.endpoint.id, id: slowDelivery.id).attemptLog
-                        #expect(slowDelivery.status == .pending && slowLog?.isEmpty == true)
+                        // All delivered while the slow endpoint's first attempt is still running: it held one slot, never both.
+                        let slowDeliveries = try await hub.services.webhooks.deliveries(
+                            a.ownerCaller, endpoint: slowEndpoint.endpoint.id, status: nil, page: PageRequest()
+                        ).items
+                        #expect(slowDeliveries.count == 3 && slowDeliveries.allSatisfy { $0.status == .pending })
+                        #expect(slowDeliveries.map(\.attempts).sorted() == [0, 0, 1])
                         #expect(await slow.log.requests.count == 1)
                         // The timeout counts as a failed attempt, to be retried.
+                        let first = try #require(slowDeliveries.first { $0.attempts == 1 })
                         let timedOut = try await Self.eventually {
-                            try await hub.services.webhooks.delivery(a.ownerCaller, endpoint: slowEndpoint.endpoint.id, id: slowDelivery.id)
-                                .attemptLog?.first
+                            try await hub.services.webhooks.delivery(a.ownerCaller, endpoint: slowEndpoint.endpoint.id, id: first.id).attemptLog?.first
                         }
                         #expect(timedOut.statusCode == nil && timedOut.error == "timeout" && timedOut.durationMilliseconds >= 2900)
                     }

@@ -43,6 +43,8 @@ CREATE TABLE hub.webhook_deliveries (
     status           hub.webhook_delivery_status NOT NULL DEFAULT 'pending',
     attempts         integer NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    -- Set while a sender is making an attempt: its endpoint gets no other request meanwhile.
+    leased_until     timestamptz,
     last_attempt_at  timestamptz,
     completed_at     timestamptz,
     redelivery_of    uuid,
@@ -138,25 +140,38 @@ CREATE FUNCTION hub.enqueue_webhook_delivery(p_endpoint uuid, p_event bigint) RE
     RETURNING id
 $$;
 
--- The sender's claim: up to p_limit due deliveries of active endpoints, any tenant, skipping rows
--- another sender holds. Claiming counts the attempt and pushes the due time out by the lease, so a
+-- The sender's claim: up to p_limit due deliveries of active endpoints, any tenant, at most one
+-- per endpoint and none for an endpoint with an attempt in flight, so a slow or dead endpoint
+-- holds one sender slot at a time and never the others'; rows another sender holds are skipped.
+-- Claiming counts the attempt and leases the row (its due time moves past the lease too), so a
 -- sender that dies mid-request leaves the delivery to be tried again, not lost. The HTTP request
 -- happens after this transaction commits: a slow endpoint holds no lock.
 CREATE FUNCTION hub.claim_webhook_deliveries(p_limit integer, p_lease interval)
     RETURNS TABLE (tenant_id uuid, delivery_id uuid, attempt integer, url text, secret bytea, body text, event_type text)
     LANGUAGE sql SECURITY DEFINER SET search_path = ''
     AS $$
-    WITH due AS (
-        SELECT d.tenant_id, d.id
+    WITH busy AS (
+        SELECT DISTINCT b.tenant_id, b.endpoint_id FROM hub.webhook_deliveries b
+         WHERE b.status = 'pending' AND b.leased_until > now()
+    ), first_due AS (
+        SELECT DISTINCT ON (d.tenant_id, d.endpoint_id) d.tenant_id, d.id
           FROM hub.webhook_deliveries d
           JOIN hub.webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
          WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.active
+           AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.tenant_id = d.tenant_id AND b.endpoint_id = d.endpoint_id)
+         ORDER BY d.tenant_id, d.endpoint_id, d.next_attempt_at, d.created_at
+    ), due AS (
+        SELECT d.tenant_id, d.id
+          FROM hub.webhook_deliveries d
+         WHERE (d.tenant_id, d.id) IN (SELECT f.tenant_id, f.id FROM first_due f)
+           AND d.status = 'pending' AND d.next_attempt_at <= now()
          ORDER BY d.next_attempt_at
          LIMIT p_limit
-           FOR UPDATE OF d SKIP LOCKED
+           FOR UPDATE SKIP LOCKED
     ), claimed AS (
         UPDATE hub.webhook_deliveries d
-           SET attempts = d.attempts + 1, last_attempt_at = now(), next_attempt_at = now() + p_lease
+           SET attempts = d.attempts + 1, last_attempt_at = now(), leased_until = now() + p_lease,
+               next_attempt_at = now() + p_lease
           FROM due
          WHERE d.tenant_id = due.tenant_id AND d.id = due.id
         RETURNING d.tenant_id, d.id, d.attempts, d.endpoint_id, d.body, d.event_type
@@ -176,6 +191,7 @@ CREATE FUNCTION hub.record_webhook_attempt(
 BEGIN
     UPDATE hub.webhook_deliveries
        SET status = p_outcome,
+           leased_until = NULL,
            next_attempt_at = coalesce(p_retry_at, next_attempt_at),
            completed_at = CASE WHEN p_outcome = 'pending' THEN NULL ELSE now() END
      WHERE tenant_id = p_tenant AND id = p_delivery AND attempts = p_attempt AND status = 'pending';
