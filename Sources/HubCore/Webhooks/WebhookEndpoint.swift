@@ -127,6 +127,7 @@ public enum WebhookRules {
         return filters.filter { seen.insert($0).inserted }
     }
 
+    /// A trimmed description of at most 500 characters; empty means none.
     public static func validatedDescription(_ raw: String?) throws(HubError) -> String? {
         guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         guard text.count <= 500 else { throw .invalid("/description", "must be at most 500 characters") }

@@ -45,6 +45,8 @@ public struct WebhookSender: Service {
         self.logger = logger
     }
 
+    /// Sends until the service group shuts down (or the task is cancelled); deliveries in flight then
+    /// are left to their lease and tried again later.
     public func run() async throws {
         var configuration = HTTPClient.Configuration()
         // A receiver must answer itself: following redirects would let it point the hub anywhere.
