@@ -296,6 +296,35 @@ import Testing
         }
     }
 
+    @Test func aBadChangeIsRefusedNamingTheFieldAndChangesNothing() async throws {
+        try await TestHub.with { hub in
+            let a = try await hub.makeTenant("alpha")
+            let endpoint = try await hub.services.webhooks.create(a.ownerCaller, url: "https://a.example/hook", events: ["lead.*"], active: nil, description: "sync")
+            let token = try await hub.token(for: a.owner)
+            let member = try await hub.token(for: try await hub.makeUser(in: a, role: .member))
+            try await hub.withClient { client in
+                let path = "/api/v1/webhooks/\(endpoint.endpoint.id)"
+                for (body, field) in [
+                    (["url": "http://a.example/hook", "description": "moved"], "/url"), (["events": [String](), "active": false], "/events"),
+                    (["events": ["lead.*", "LEAD"]], "/events/1"), (["description": String(repeating: "d", count: 501)], "/description"),
+                    (["secret": "mine"], "/secret"),
+                ] as [([String: any Sendable], String)] {
+                    let response = try await client.call(.patch, path, token: token, json: body)
+                    #expect(response.status == .unprocessableContent, "\(body)")
+                    #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == field, "\(body)")
+                }
+                #expect(try await hub.services.webhooks.get(a.ownerCaller, id: endpoint.endpoint.id) == endpoint.endpoint)
+                // Members of the tenant do not manage webhooks.
+                #expect(try await client.call(.get, "/api/v1/webhooks", token: member).status == .forbidden)
+                #expect(try await client.call(.post, path + "/rotate-secret", token: member).status == .forbidden)
+                let paused = try await client.call(.delete, path, token: token)
+                #expect(paused.status == .ok && paused.json["active"] as? Bool == false)
+                let ping = try await client.call(.post, path + "/ping", token: token)
+                #expect(ping.status == .conflict)
+            }
+        }
+    }
+
     @Test func loopbackHTTPAndBadFiltersAreTold() throws {
         for url in ["http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]:9000/hook", "https://hooks.example:8443/a?b=c"] {
             #expect(throws: Never.self) { try WebhookRules.validatedURL(url) }
