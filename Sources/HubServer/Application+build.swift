@@ -85,15 +85,17 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
 public func buildApplication(
     _ services: HubServices,
     settings: ServerSettings,
-    webhookSender: WebhookSenderSettings = WebhookSenderSettings(),
+    webhookSender: WebhookSenderSettings? = WebhookSenderSettings(),
     logger: Logger,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    // `nil` settings keep deliveries queued without sending them (e.g. while fuzzing the API).
+    let webhookSenders: [any Service] = webhookSender.map { [WebhookSender(database: services.database, settings: $0, logger: logger)] } ?? []
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client, WebhookSender(database: services.database, settings: webhookSender, logger: logger)],
+        services: [services.database.client] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )
