@@ -17,6 +17,9 @@ public struct HubServices: Sendable {
     public let leads: Leads
     public let accounts: Accounts, contacts: Contacts, opportunities: Opportunities, leadConversion: LeadConversion
     public let dealRegistrations: DealRegistrations, pipelineMetrics: PipelineMetrics
+    public let webhooks: WebhookEndpoints
+    public let surveys: Surveys
+    public let partnerChurn: PartnerChurn
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -33,6 +36,9 @@ public struct HubServices: Sendable {
         self.leadConversion = LeadConversion(database: database)
         self.dealRegistrations = DealRegistrations(database: database)
         self.pipelineMetrics = PipelineMetrics(database: database)
+        self.webhooks = WebhookEndpoints(database: database)
+        self.surveys = Surveys(database: database)
+        self.partnerChurn = PartnerChurn(database: database)
         self.metrics = metrics
     }
 }
@@ -80,22 +86,28 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     ContactsController(contacts: services.contacts).addRoutes(to: api)
     OpportunitiesController(opportunities: services.opportunities, conversion: services.leadConversion).addRoutes(to: api)
     DealRegistrationsController(registrations: services.dealRegistrations).addRoutes(to: api)
+    WebhooksController(endpoints: services.webhooks).addRoutes(to: api)
+    SurveysController(surveys: services.surveys).addRoutes(to: api)
+    PartnerHealthController(churn: services.partnerChurn, surveys: services.surveys).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }
 
-/// The hub's HTTP application, running the database pool as a service beside the server.
+/// The hub's HTTP application, running the database pool and the webhook sender as services beside the server.
 public func buildApplication(
     _ services: HubServices,
     settings: ServerSettings,
+    webhookSender: WebhookSenderSettings? = WebhookSenderSettings(),
     logger: Logger,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    // `nil` settings keep deliveries queued without sending them (e.g. while fuzzing the API).
+    let webhookSenders: [any Service] = webhookSender.map { [WebhookSender(database: services.database, settings: $0, logger: logger)] } ?? []
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client],
+        services: [services.database.client] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -44,6 +44,11 @@ import Testing
             )
         )
         _ = try await hub.services.dealRegistrations.submit(delta.ownerCaller, id: registration.id)
+        let webhook = try await hub.services.webhooks.create(a.ownerCaller, url: "https://hooks.alpha.example/in", events: nil, active: nil, description: nil)
+        let webhookDelivery = try await hub.services.webhooks.ping(a.ownerCaller, id: webhook.endpoint.id)
+        let survey = try await hub.services.surveys.create(
+            a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
+        )
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -55,6 +60,9 @@ import Testing
                 "contactID": contact.id.description,
                 "opportunityID": opportunity.id.description,
                 "registrationID": registration.id.description,
+                "endpointID": webhook.endpoint.id.description,
+                "deliveryID": webhookDelivery.id.description,
+                "surveyID": survey.id.description,
             ]
         )
     }
