@@ -106,9 +106,9 @@ struct DealWorld {
             }
             let conflicts = try #require(vendorView.conflicts)
             #expect(Set(conflicts.map(\.kind)) == [.partnerRegistration, .vendorAccount])
-            #expect(conflicts.first { $0.kind == .partnerRegistration }?.matchedID == first.id.uuid)
+            #expect(conflicts.first { $0.kind == .partnerRegistration }?.matchedID == first.id.description)
             #expect(conflicts.first { $0.kind == .partnerRegistration }?.matchedPartnerTenantID == world.partner.id)
-            #expect(conflicts.first { $0.kind == .vendorAccount }?.matchedID == account.id.uuid)
+            #expect(conflicts.first { $0.kind == .vendorAccount }?.matchedID == account.id.description)
             // Earliest wins: the first registration does not conflict with the later one.
             guard case .vendor(let firstView) = try await registrations.get(world.vendor.ownerCaller, id: first.id) else { return }
             #expect(!firstView.hasConflict && firstView.conflicts == [])
@@ -126,6 +126,11 @@ struct DealWorld {
                 }
                 let shown = try await client.call(.get, "/api/v1/deal-registrations/\(later.id)", token: token)
                 #expect(shown.json["hasConflict"] as? Bool == true && shown.json["role"] as? String == "partner")
+                // The vendor, over the same route, sees what the registration collides with.
+                let vendorToken = try await hub.token(for: world.vendor.owner)
+                let vendorShown = try await client.call(.get, "/api/v1/deal-registrations/\(later.id)", token: vendorToken)
+                let matched = (vendorShown.json["conflicts"] as? [[String: any Sendable]] ?? []).compactMap { $0["matchedID"] as? String }
+                #expect(vendorShown.json["role"] as? String == "vendor" && Set(matched) == [first.id.description, account.id.description])
             }
         }
     }

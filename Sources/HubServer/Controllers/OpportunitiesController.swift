@@ -30,15 +30,11 @@ struct OpportunitiesController {
         var promoCode: String?
 
         func fields() throws(HubError) -> OpportunityFields {
-            var promotion: UUID?
-            if let promotionID {
-                guard let parsed = UUID(uuidString: promotionID) else { throw .invalid("/promotionID", "must be a promotion id (UUID)") }
-                promotion = parsed
-            }
-            return OpportunityFields(
+            OpportunityFields(
                 accountID: try accountID.id("/accountID", "an account id"), contactID: try contactID.id("/contactID", "a contact id"),
                 name: name, stage: stage?.value, amount: try amount?.money("/amount"), expectedCloseOn: try expectedCloseOn.day("/expectedCloseOn"),
-                ownerUserID: try ownerUserID.id("/ownerUserID", "a user id"), promotionID: promotion, promoCode: promoCode
+                ownerUserID: try ownerUserID.id("/ownerUserID", "a user id"), promotionID: try promotionID.id("/promotionID", "a promotion id"),
+                promoCode: promoCode
             )
         }
     }
@@ -64,8 +60,7 @@ struct OpportunitiesController {
                 try Optional(raw).id("/ownerUserID", "a user id")!
             }
             changes.promotionID = try container.edit(String.self, forKey: .promotionID).map { raw throws(HubError) in
-                guard let id = UUID(uuidString: raw) else { throw .invalid("/promotionID", "must be a promotion id (UUID)") }
-                return id
+                try Optional(raw).id("/promotionID", "a promotion id")!
             }
             changes.promoCode = try container.edit(String.self, forKey: .promoCode)
         }

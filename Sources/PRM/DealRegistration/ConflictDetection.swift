@@ -109,7 +109,8 @@ enum ConflictDetection {
         ) {
             conflicts.append(
                 DealRegistrationConflict(
-                    id: id, kind: DealRegistrationConflict.Kind(rawValue: kind) ?? .vendorAccount, matchedID: matched,
+                    id: id.uuidString.lowercased(), kind: DealRegistrationConflict.Kind(rawValue: kind) ?? .vendorAccount,
+                    matchedID: matched.uuidString.lowercased(),
                     matchedPartnerTenantID: partner.map { TenantID($0) }, matchKey: key, detectedAt: at, resolution: resolution,
                     resolutionReason: reason
                 )

@@ -124,9 +124,11 @@ public struct DealRegistrationConflict: Sendable, Encodable, Equatable {
         case vendorAccount = "vendor_account"
     }
 
-    public var id: UUID
+    /// Lower-case UUIDs, like every id in the API.
+    public var id: String
     public var kind: Kind
-    public var matchedID: UUID
+    /// The other registration, the opportunity or the account, by `kind`.
+    public var matchedID: String
     /// The other partner, for `partner_registration`.
     public var matchedPartnerTenantID: TenantID?
     /// `domain` or `name_country`.

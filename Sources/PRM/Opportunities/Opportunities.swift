@@ -39,7 +39,7 @@ public struct Opportunities: Sendable {
                 """
                 UPDATE hub.opportunities SET name = \(name), contact_id = \(fields.contactID?.uuid), amount = \(amount.amount)::numeric,
                        currency = \(amount.currency), expected_close_on = \(fields.expectedCloseOn?.description)::date,
-                       owner_user_id = \(fields.ownerUserID?.uuid), promotion_id = \(fields.promotionID), promo_code = \(fields.promoCode),
+                       owner_user_id = \(fields.ownerUserID?.uuid), promotion_id = \(fields.promotionID?.uuid), promo_code = \(fields.promoCode),
                        updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
@@ -213,7 +213,7 @@ public struct Opportunities: Sendable {
                                            owner_user_id, promotion_id, promo_code, lead_id, deal_registration_id, sourced_by_tenant_id)
             VALUES (\(caller.tenantID.uuid), \(id.uuid), \(accountID.uuid), \(fields.contactID?.uuid), \(name),
                     \(stage.rawValue)::hub.opportunity_stage, \(amount.amount)::numeric, \(amount.currency),
-                    \(fields.expectedCloseOn?.description)::date, \(fields.ownerUserID?.uuid), \(fields.promotionID), \(fields.promoCode),
+                    \(fields.expectedCloseOn?.description)::date, \(fields.ownerUserID?.uuid), \(fields.promotionID?.uuid), \(fields.promoCode),
                     \(origin.leadID?.uuid), \(origin.dealRegistrationID?.uuid), \(origin.sourcedByTenantID?.uuid))
             """,
             logger: logger
@@ -294,7 +294,7 @@ public struct Opportunities: Sendable {
                     amount: Money(stored: try columns[5].decode(String.self), currency: try columns[6].decode(String.self)),
                     expectedCloseOn: try columns[7].decode(String?.self).map { CalendarDay(stored: $0) },
                     ownerUserID: try columns[8].decode(UUID?.self).map { UserID($0) },
-                    promotionID: try columns[9].decode(UUID?.self),
+                    promotionID: try columns[9].decode(UUID?.self).map { PromotionReference($0) },
                     promoCode: try columns[10].decode(String?.self),
                     leadID: try columns[11].decode(UUID?.self).map { LeadID($0) },
                     dealRegistrationID: try columns[12].decode(UUID?.self).map { DealRegistrationID($0) },

@@ -5,6 +5,10 @@ public enum OpportunityKind {}
 /// A sales opportunity of one tenant.
 public typealias OpportunityID = Identifier<OpportunityKind>
 
+public enum PromotionReferenceKind {}
+/// The promotion an opportunity is attributed to; not checked against a table yet (promotions arrive later).
+public typealias PromotionReference = Identifier<PromotionReferenceKind>
+
 /// The fixed sales pipeline, in order. An open opportunity may move to any other stage.
 public enum OpportunityStage: String, Sendable, Codable, CaseIterable {
     case prospecting, qualification, proposal, negotiation
@@ -36,7 +40,7 @@ public struct Opportunity: Sendable, Encodable, Equatable {
     public var amount: Money
     public var expectedCloseOn: CalendarDay?
     public var ownerUserID: UserID?
-    public var promotionID: UUID?
+    public var promotionID: PromotionReference?
     public var promoCode: String?
     /// The lead this opportunity was converted from.
     public var leadID: LeadID?
@@ -72,12 +76,12 @@ public struct OpportunityFields: Sendable {
     public var amount: Money?
     public var expectedCloseOn: CalendarDay?
     public var ownerUserID: UserID?
-    public var promotionID: UUID?
+    public var promotionID: PromotionReference?
     public var promoCode: String?
 
     public init(
         accountID: AccountID? = nil, contactID: ContactID? = nil, name: String? = nil, stage: OpportunityStage? = nil,
-        amount: Money? = nil, expectedCloseOn: CalendarDay? = nil, ownerUserID: UserID? = nil, promotionID: UUID? = nil,
+        amount: Money? = nil, expectedCloseOn: CalendarDay? = nil, ownerUserID: UserID? = nil, promotionID: PromotionReference? = nil,
         promoCode: String? = nil
     ) {
         self.accountID = accountID
@@ -113,7 +117,7 @@ public struct OpportunityChanges: Sendable {
     public var amount: FieldEdit<Money> = .keep
     public var expectedCloseOn: FieldEdit<CalendarDay> = .keep
     public var ownerUserID: FieldEdit<UserID> = .keep
-    public var promotionID: FieldEdit<UUID> = .keep
+    public var promotionID: FieldEdit<PromotionReference> = .keep
     public var promoCode: FieldEdit<String> = .keep
 
     public init() {}
