@@ -214,6 +214,34 @@ struct DealWorld {
         }
     }
 
+    @Test func evenRawSQLOnThePartnersSideCannotDecideOrForgeARegistration() async throws {
+        try await TestHub.with { hub in
+            let world = try await DealWorld.make(hub)
+            let registrations = DealRegistrations(database: hub.database)
+            let registration = try await registrations.create(world.partner.ownerCaller, vendor: world.vendor.id, try DealWorld.fields("Acme"))
+            _ = try await registrations.submit(world.partner.ownerCaller, id: registration.id)
+            let forgeries: [PostgresQuery] = [
+                "UPDATE hub.deal_registrations SET status = 'approved', protection_until = now() + interval '1 year' WHERE id = \(registration.id.uuid)",
+                "UPDATE hub.deal_registrations SET has_conflict = false, decision_reason = 'fine' WHERE id = \(registration.id.uuid)",
+                """
+                INSERT INTO hub.deal_registrations (tenant_id, id, partner_tenant_id, status, customer_name, customer_name_key, country, products,
+                                                    amount, currency, expected_close_on, protection_until)
+                VALUES (\(world.vendor.id.uuid), gen_random_uuid(), \(world.partner.id.uuid), 'approved', 'X', 'x', 'DE', '[{}]', 1, 'EUR',
+                        '2030-01-01', now() + interval '1 year')
+                """,
+            ]
+            for forgery in forgeries {
+                await #expect(throws: (any Error).self) {
+                    try await hub.database.withTenant(world.partner.ownerCaller.principal) { connection in
+                        try await connection.query(forgery, logger: hub.database.logger)
+                    }
+                }
+            }
+            guard case .partner(let unchanged) = try await registrations.get(world.partner.ownerCaller, id: registration.id) else { return }
+            #expect(unchanged.status == .submitted && unchanged.protectionUntil == nil && unchanged.decisionReason == nil)
+        }
+    }
+
     @Test func aReturnedRegistrationIsEditedAndResubmittedAndARejectionNeedsAReason() async throws {
         try await TestHub.with { hub in
             let world = try await DealWorld.make(hub)

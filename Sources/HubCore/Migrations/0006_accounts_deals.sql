@@ -106,6 +106,33 @@ CREATE POLICY deal_registrations_partner ON hub.deal_registrations TO hub_app
     USING (partner_tenant_id = hub.current_tenant())
     WITH CHECK (partner_tenant_id = hub.current_tenant());
 
+-- The partner may write its own fields, submit, and let its registration lapse; decisions, protection,
+-- conflicts and the vendor's opportunity are the vendor's alone, whatever SQL runs on the partner's side.
+CREATE FUNCTION hub.deal_registration_partner_guard() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = ''
+    AS $$
+BEGIN
+    IF NEW.tenant_id = hub.current_tenant() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'draft' OR NEW.has_conflict OR NEW.protection_until IS NOT NULL OR NEW.opportunity_id IS NOT NULL
+           OR NEW.deal_outcome IS NOT NULL OR NEW.decision_reason IS NOT NULL OR NEW.decided_at IS NOT NULL THEN
+            RAISE EXCEPTION 'a partner only drafts a registration' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF (NEW.status IS DISTINCT FROM OLD.status AND NEW.status NOT IN ('submitted', 'expired'))
+          OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id OR NEW.partner_tenant_id IS DISTINCT FROM OLD.partner_tenant_id
+          OR NEW.has_conflict IS DISTINCT FROM OLD.has_conflict OR NEW.protection_until IS DISTINCT FROM OLD.protection_until
+          OR NEW.opportunity_id IS DISTINCT FROM OLD.opportunity_id OR NEW.deal_outcome IS DISTINCT FROM OLD.deal_outcome
+          OR (NEW.decision_reason IS NOT NULL AND NEW.decision_reason IS DISTINCT FROM OLD.decision_reason)
+          OR (NEW.decided_at IS NOT NULL AND NEW.decided_at IS DISTINCT FROM OLD.decided_at) THEN
+        RAISE EXCEPTION 'only the vendor decides on a registration' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER deal_registrations_partner_guard BEFORE INSERT OR UPDATE ON hub.deal_registrations
+    FOR EACH ROW EXECUTE FUNCTION hub.deal_registration_partner_guard();
+
 -- Every status a registration has had, visible to both sides (reasons here are meant for the partner;
 -- override reasons live on the vendor-only conflict rows).
 CREATE TABLE hub.deal_registration_changes (
