@@ -15,6 +15,9 @@ public struct HubServices: Sendable {
     public let tokens: APITokens
     public let partnerships: Partnerships
     public let leads: Leads
+    public let leadOffers: LeadOffers
+    public let partnerProfiles: PartnerProfiles
+    public let distributionRules: DistributionRules
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -25,6 +28,9 @@ public struct HubServices: Sendable {
         self.tokens = APITokens(database: database)
         self.partnerships = Partnerships(database: database)
         self.leads = Leads(database: database)
+        self.leadOffers = LeadOffers(database: database)
+        self.partnerProfiles = PartnerProfiles(database: database)
+        self.distributionRules = DistributionRules(database: database)
         self.metrics = metrics
     }
 }
@@ -68,6 +74,9 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     TokensController(tokens: services.tokens).addRoutes(to: api)
     PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
     LeadsController(leads: services.leads).addRoutes(to: api)
+    LeadOffersController(offers: services.leadOffers, rules: services.distributionRules).addRoutes(to: api)
+    PartnerProfilesController(profiles: services.partnerProfiles).addRoutes(to: api)
+    DistributionController(rules: services.distributionRules).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }
@@ -83,7 +92,7 @@ public func buildApplication(
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client],
+        services: [services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger)],
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -49,6 +49,15 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var qualifiedAt: Date?
     public var closedAt: Date?
     public var lostReason: String?
+    /// Set on a partner's copy made by accepting an offer: where the lead came from.
+    public var origin: LeadOrigin?
+}
+
+/// The tenant, lead and offer a partner's copy of a lead came from.
+public struct LeadOrigin: Sendable, Encodable, Equatable {
+    public var tenantID: TenantID
+    public var leadID: LeadID
+    public var offerID: UUID
 }
 
 /// One change of a lead's status.
