@@ -9,6 +9,8 @@ import Testing
 @Suite struct IsolationTests {
     static let tenantTables = [
         "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
+        "events", "partner_profiles", "lead_offers", "distribution_rules", "distribution_cursors", "distribution_runs",
+        "distribution_decisions",
     ]
 
     @Test func aQueryWithNoTenantFilterSeesOnlyTheCallersRows() async throws {

@@ -43,9 +43,11 @@ extension DistributionRules {
     public func reroute(_ caller: Caller, offer offerID: LeadOfferID) async throws -> DistributionRun {
         try await LeadOffers(database: database).expireDue(caller)
         return try await database.withTenant(caller.principal) { connection in
-            let offer = try await LeadOfferRows.fetch(connection, caller, id: offerID, lock: true, logger: database.logger)
-            guard offer.direction == .outgoing else { throw HubError.forbidden("only the company that made an offer can reroute it") }
+            guard try await LeadOfferRows.fetch(connection, caller, id: offerID, logger: database.logger).direction == .outgoing else {
+                throw HubError.forbidden("only the company that made an offer can reroute it")
+            }
             try caller.principal.require(.channelManager, to: "rerouting an offer")
+            let offer = try await LeadOfferRows.fetch(connection, caller, id: offerID, lock: true, logger: database.logger)
             guard offer.status == .declined || offer.status == .expired else {
                 throw HubError.conflict("only a declined or expired offer can be rerouted; this one is \(offer.status.rawValue)")
             }

@@ -150,9 +150,12 @@ public struct LeadOffers: Sendable {
     public func withdraw(_ caller: Caller, id: LeadOfferID) async throws -> LeadOffer {
         try await expireDue(caller)
         return try await database.withTenant(caller.principal) { connection in
-            let offer = try await LeadOfferRows.fetch(connection, caller, id: id, lock: true, logger: database.logger)
-            guard offer.direction == .outgoing else { throw HubError.forbidden("only the company that made an offer can withdraw it") }
+            // Locking needs an update policy, which the recipient has not: look first, then lock as the origin.
+            guard try await LeadOfferRows.fetch(connection, caller, id: id, logger: database.logger).direction == .outgoing else {
+                throw HubError.forbidden("only the company that made an offer can withdraw it")
+            }
             try caller.principal.require(.channelManager, to: "withdrawing an offer")
+            let offer = try await LeadOfferRows.fetch(connection, caller, id: id, lock: true, logger: database.logger)
             guard offer.status == .offered else { throw Self.notOpen(offer.status) }
             try await connection.query(
                 """
