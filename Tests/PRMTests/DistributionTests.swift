@@ -47,6 +47,9 @@ extension SharingWorld {
             #expect(counts.values.allSatisfy { $0 == 4 })
             let offers = try await world.offers.list(world.alpha.ownerCaller, filter: LeadOfferFilter(), page: PageRequest(limit: 200))
             #expect(offers.items.count == 12 && offers.items.allSatisfy { $0.ruleID == rule.id.uuid && $0.slaHours == 48 })
+            let timeline = try await world.rules.timeline(world.alpha.ownerCaller, id: rule.id, page: PageRequest())
+            #expect(timeline.items.map(\.type) == ["distribution_rule.created", "distribution.run", "distribution.run", "distribution.run"])
+            #expect(timeline.items[1].data["runID"] == first.id.description && timeline.items[1].data["offerCount"] == "9")
         }
     }
 
@@ -215,6 +218,10 @@ extension SharingWorld {
                 #expect(put.status == .ok && put.json["leadWeight"] as? Int == 1)
                 let list = try await client.call(.get, "/api/v1/partner-profiles", token: token)
                 #expect(list.items.count == 2)
+                let removed = try await client.call(.delete, "/api/v1/partner-profiles/\(world.charlie.id)", token: token)
+                #expect(removed.status == .noContent)
+                let gone = try await client.call(.get, "/api/v1/partner-profiles/\(world.charlie.id)", token: token)
+                #expect(gone.status == .notFound)
                 let rule = try await client.call(
                     .post, "/api/v1/distribution-rules", token: token, json: ["name": "Web leads", "strategy": "round_robin", "leadSources": ["web"]]
                 )

@@ -48,6 +48,7 @@ struct DistributionController {
         router.get("distribution-rules/:ruleID", use: show)
         router.patch("distribution-rules/:ruleID", use: update)
         router.post("distribution-rules/:ruleID/runs", use: run)
+        router.get("distribution-rules/:ruleID/timeline", use: timeline)
         router.get("distribution-runs/:runID", use: showRun)
     }
 
@@ -89,6 +90,11 @@ struct DistributionController {
             leads = raw.compactMap { LeadID($0) }
         }
         return try JSONResponse.make(try await rules.run(caller, rule: id, leads: leads, seed: body.seed), status: .created)
+    }
+
+    @Sendable func timeline(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let id = try context.parameters.id("ruleID", of: DistributionRuleKind.self, what: "distribution rule")
+        return try JSONResponse.make(try await rules.timeline(try context.caller(), id: id, page: try request.pageRequest))
     }
 
     @Sendable func showRun(_ request: Request, context: HubRequestContext) async throws -> Response {

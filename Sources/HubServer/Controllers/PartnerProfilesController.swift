@@ -22,6 +22,7 @@ struct PartnerProfilesController {
         router.get("partner-profiles", use: list)
         router.get("partner-profiles/:partnerTenantID", use: show)
         router.put("partner-profiles/:partnerTenantID", use: put)
+        router.delete("partner-profiles/:partnerTenantID", use: delete)
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -31,6 +32,12 @@ struct PartnerProfilesController {
     @Sendable func show(_ request: Request, context: HubRequestContext) async throws -> Response {
         let partner = try context.parameters.id("partnerTenantID", of: TenantKind.self, what: "partner profile")
         return try JSONResponse.make(try await profiles.get(try context.caller(), partner: partner))
+    }
+
+    @Sendable func delete(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let partner = try context.parameters.id("partnerTenantID", of: TenantKind.self, what: "partner profile")
+        try await profiles.delete(try context.caller(), partner: partner)
+        return Response(status: .noContent)
     }
 
     @Sendable func put(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -91,7 +91,7 @@ struct DistributionRoster {
     /// Why the lead is not distributed at all, or `nil` when its candidates should be weighed.
     func reasonToSkip(_ lead: Lead) -> String? {
         if !rule.admits(lead) { return "the lead does not match the rule's filters" }
-        if lead.status == .converted || lead.status == .lost { return "a \(lead.status.rawValue) lead is not distributed" }
+        if !OfferMaking.offerable.contains(lead.status) { return "a \(lead.status.rawValue) lead is not distributed" }
         if lead.origin != nil { return "a lead received from a partner is not distributed on" }
         if rule.exclusive && acceptedLeads.contains(lead.id) { return "a partner has already accepted this lead" }
         return nil

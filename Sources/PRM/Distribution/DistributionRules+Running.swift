@@ -137,9 +137,9 @@ extension DistributionRules {
             details: ["rule": rule.id.description, "leads": String(leads.count), "offers": String(offerCount)], logger: database.logger
         )
         try await Events.record(
-            connection, caller, "distribution.run", subject: EventSubject("distribution_run", runID.uuid),
+            connection, caller, "distribution.run", subject: EventSubject("distribution_rule", rule.id.uuid),
             data: [
-                "ruleID": rule.id.description, "leadCount": String(leads.count), "offerCount": String(offerCount),
+                "runID": runID.description, "leadCount": String(leads.count), "offerCount": String(offerCount),
                 "reroutedOfferID": rerouting?.description ?? "",
             ],
             logger: database.logger

@@ -29,6 +29,10 @@ public struct DistributionRules: Sendable {
                 connection, caller, action: "distribution_rule.create", targetType: "distribution_rule", targetID: rule.id.description,
                 details: ["strategy": rule.strategy.rawValue], logger: database.logger
             )
+            try await Events.record(
+                connection, caller, "distribution_rule.created", subject: EventSubject("distribution_rule", rule.id.uuid),
+                data: ["strategy": rule.strategy.rawValue], logger: database.logger
+            )
             return try await Self.fetch(connection, id: rule.id, lock: false, logger: database.logger)
         }
     }
@@ -54,6 +58,10 @@ public struct DistributionRules: Sendable {
                 connection, caller, action: "distribution_rule.update", targetType: "distribution_rule", targetID: id.description,
                 details: ["active": String(rule.active)], logger: database.logger
             )
+            try await Events.record(
+                connection, caller, "distribution_rule.updated", subject: EventSubject("distribution_rule", id.uuid),
+                data: ["active": String(rule.active)], logger: database.logger
+            )
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }
     }
@@ -61,6 +69,14 @@ public struct DistributionRules: Sendable {
     public func get(_ caller: Caller, id: DistributionRuleID) async throws -> DistributionRule {
         try await database.withTenant(caller.principal) { connection in
             try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
+        }
+    }
+
+    /// What happened to the rule, oldest first: changes and runs.
+    public func timeline(_ caller: Caller, id: DistributionRuleID, page: PageRequest) async throws -> Page<HubEvent> {
+        try await database.withTenant(caller.principal) { connection in
+            _ = try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
+            return try await Events.timeline(connection, subject: EventSubject("distribution_rule", id.uuid), page: page, logger: database.logger)
         }
     }
 

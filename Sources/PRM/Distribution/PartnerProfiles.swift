@@ -38,6 +38,22 @@ public struct PartnerProfiles: Sendable {
         }
     }
 
+    /// Forgets a partner's profile: the partner no longer receives leads from distribution rules.
+    public func delete(_ caller: Caller, partner: TenantID) async throws {
+        try caller.principal.require(.channelManager, to: "removing a partner profile")
+        try await database.withTenant(caller.principal) { connection in
+            _ = try await fetch(connection, caller, partner: partner)
+            try await connection.query(
+                "DELETE FROM hub.partner_profiles WHERE tenant_id = \(caller.tenantID.uuid) AND partner_tenant_id = \(partner.uuid)",
+                logger: database.logger
+            )
+            try await AuditLog.record(
+                connection, caller, action: "partner_profile.delete", targetType: "partner_profile", targetID: partner.description,
+                logger: database.logger
+            )
+        }
+    }
+
     /// One partner's profile; 404 when the caller has none for it.
     public func get(_ caller: Caller, partner: TenantID) async throws -> PartnerProfile {
         try await database.withTenant(caller.principal) { connection in try await fetch(connection, caller, partner: partner) }

@@ -18,11 +18,14 @@ struct OfferTerms: Sendable {
 
 /// Writes a new offer with its audit entry and events, inside the caller's transaction.
 enum OfferMaking {
+    /// The statuses of a lead still being worked: only those may be offered.
+    static let offerable: Set<LeadStatus> = [.new, .contacted, .qualified]
+
     /// Why `lead` cannot be offered to `partner` right now, or `nil` when it can.
     static func refusal(
         _ connection: PostgresConnection, lead: Lead, partner: TenantID, exclusive: Bool, logger: Logger
     ) async throws -> String? {
-        if lead.status == .converted || lead.status == .lost { return "a \(lead.status.rawValue) lead cannot be offered" }
+        if !offerable.contains(lead.status) { return "a \(lead.status.rawValue) lead cannot be offered" }
         if lead.origin != nil { return "a lead received from a partner cannot be offered on" }
         let rows = try await connection.query(
             """
