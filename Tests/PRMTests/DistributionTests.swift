@@ -161,6 +161,10 @@ extension SharingWorld {
             await #expect(throws: HubError.conflict("this offer has been rerouted already")) {
                 try await world.rules.reroute(world.alpha.ownerCaller, offer: firstOffer)
             }
+            // The second partner lets it expire: nobody is left, and the run says why.
+            try await world.overdue(second.id)
+            let exhausted = try await world.rules.reroute(world.alpha.ownerCaller, offer: second.id)
+            #expect(exhausted.offerCount == 0 && exhausted.decisions.first?.candidates.allSatisfy { $0.excludedBecause == .declinedBefore } == true)
             // A manual offer has no rule to follow.
             let manual = try await world.offer(try await world.lead("Other"), to: world.bravo)
             _ = try await world.offers.decline(world.bravo.ownerCaller, id: manual.id, reason: .spam, note: nil)

@@ -144,7 +144,10 @@ struct SharingWorld {
             let world = try await SharingWorld.make(hub)
             let lead = try await world.lead()
             await #expect(throws: HubError.notFound("partner")) { try await world.offer(lead, to: world.delta) }
+            let pending = try await world.offer(lead, to: world.charlie)
             _ = try await hub.services.partnerships.perform(world.alpha.ownerCaller, .suspend, on: world.partnerships[world.charlie.id]!, reason: nil)
+            // Suspending withdraws what was pending, and no new offer may be made.
+            #expect(try await world.offers.get(world.alpha.ownerCaller, id: pending.id).withdrawReason == .partnershipEnded)
             await #expect(throws: HubError.conflict("the partnership with this company is suspended, not active")) {
                 try await world.offer(lead, to: world.charlie)
             }
@@ -155,7 +158,7 @@ struct SharingWorld {
                 guard case HubError.invalid(let issues) = error else { return false }
                 return Set(issues.map(\.field)) == ["/sharedFields", "/slaHours"]
             }
-            #expect(try await world.offers.offers(world.alpha.ownerCaller, lead: lead.id).isEmpty)
+            #expect(try await world.offers.offers(world.alpha.ownerCaller, lead: lead.id).map(\.id) == [pending.id])
             try await hub.withClient { client in
                 let stranger = try await client.call(
                     .post, "/api/v1/leads/\(lead.id)/offers", token: try await hub.token(for: world.alpha.owner),
@@ -295,10 +298,11 @@ struct SharingWorld {
         }
     }
 
-    @Test func anExclusiveLeadGoesToExactlyOneOfTwoConcurrentAccepts() async throws {
+    @Test(arguments: 1...3)
+    func anExclusiveLeadGoesToExactlyOneOfTwoConcurrentAccepts(round: Int) async throws {
         try await TestHub.with { hub in
             let world = try await SharingWorld.make(hub)
-            let lead = try await world.lead()
+            let lead = try await world.lead("Round\(round)")
             let toBravo = try await world.offer(lead, to: world.bravo, exclusive: true)
             let toCharlie = try await world.offer(lead, to: world.charlie, exclusive: true)
             let offers = world.offers
