@@ -30,14 +30,16 @@ enum OfferMaking {
         let rows = try await connection.query(
             """
             SELECT count(*) FILTER (WHERE status = 'offered' AND to_tenant_id = \(partner.uuid))::int,
-                   count(*) FILTER (WHERE status = 'accepted' AND (exclusive OR \(exclusive)))::int
+                   count(*) FILTER (WHERE status = 'accepted' AND exclusive)::int,
+                   count(*) FILTER (WHERE status = 'accepted')::int
               FROM hub.lead_offers WHERE lead_id = \(lead.id.uuid)
             """,
             logger: logger
         )
-        for try await (live, taken) in rows.decode((Int, Int).self) {
+        for try await (live, heldExclusively, accepted) in rows.decode((Int, Int, Int).self) {
             if live > 0 { return "this lead already has an open offer to this partner" }
-            if taken > 0 { return "a partner already holds this lead exclusively, or it was accepted and this offer is exclusive" }
+            if heldExclusively > 0 { return "a partner holds this lead exclusively" }
+            if exclusive && accepted > 0 { return "an exclusive offer needs a lead no partner has accepted yet" }
         }
         return nil
     }
