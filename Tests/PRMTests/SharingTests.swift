@@ -219,6 +219,9 @@ struct SharingWorld {
             #expect(incoming.items.map(\.status) == [.expired])
             let bravoEvents = try await world.offers.timeline(world.bravo.ownerCaller, id: overdue.id, page: PageRequest())
             #expect(bravoEvents.items.map(\.type) == ["lead.offered", "lead.offer_expired"])
+            let expiry = try #require(bravoEvents.items.last)
+            #expect(expiry.actorUserID == nil && expiry.actorTenantID == world.alpha.id)
+            #expect(expiry.data["dueAt"].flatMap { ISO8601DateFormatter().date(from: $0) } != nil)
             #expect(try await world.offers.get(world.charlie.ownerCaller, id: open.id).status == .offered)
         }
     }

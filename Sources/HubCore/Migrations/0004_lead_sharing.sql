@@ -194,16 +194,17 @@ CREATE POLICY events_definer ON hub.events FOR INSERT TO hub_owner
     WITH CHECK (true);
 
 -- Writes an event for a side of an offer. Internal to the functions below (it runs with its caller's
--- rights, and hub_app may not call it). The acting user is named only to its own company: the other
--- side learns which company acted, not who works there.
-CREATE FUNCTION hub.record_offer_event(p_tenant uuid, p_type text, p_offer uuid, p_actor uuid, p_data jsonb) RETURNS void
+-- rights, and hub_app may not call it). The acting user is named only to its own company (the other
+-- side learns which company acted, not who works there), and never for what the clock did.
+CREATE FUNCTION hub.record_offer_event(p_tenant uuid, p_type text, p_offer uuid, p_actor uuid, p_data jsonb,
+                                       p_by_user boolean DEFAULT true) RETURNS void
     LANGUAGE sql SET search_path = ''
     AS $$
     INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, payload)
     VALUES (p_tenant, p_type, 'lead_offer', p_offer, p_actor,
-            CASE WHEN p_tenant = p_actor AND p_actor = hub.current_tenant() THEN hub.current_user_id() END, p_data)
+            CASE WHEN p_by_user AND p_tenant = p_actor AND p_actor = hub.current_tenant() THEN hub.current_user_id() END, p_data)
 $$;
-REVOKE ALL ON FUNCTION hub.record_offer_event(uuid, text, uuid, uuid, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION hub.record_offer_event(uuid, text, uuid, uuid, jsonb, boolean) FROM PUBLIC;
 
 -- Expires the offers past their deadline: those the current tenant made or received, or, with no
 -- tenant set (the server's periodic sweep), all of them. Returns how many it expired.
@@ -222,9 +223,9 @@ BEGIN
         RETURNING tenant_id, id, to_tenant_id, due_at
     LOOP
         PERFORM hub.record_offer_event(expired.tenant_id, 'lead.offer_expired', expired.id, expired.tenant_id,
-                                       jsonb_build_object('dueAt', expired.due_at));
+                                       jsonb_build_object('dueAt', to_char(expired.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')), false);
         PERFORM hub.record_offer_event(expired.to_tenant_id, 'lead.offer_expired', expired.id, expired.tenant_id,
-                                       jsonb_build_object('dueAt', expired.due_at));
+                                       jsonb_build_object('dueAt', to_char(expired.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')), false);
         n := n + 1;
     END LOOP;
     RETURN n;
