@@ -132,6 +132,13 @@ extension SharingWorld {
             #expect(run.decisions.map(\.chosenPartnerTenantID) == [world.bravo.id, world.bravo.id, nil])
             #expect(run.decisions[0].candidates.first { $0.partnerTenantID == world.charlie.id }?.excludedBecause == .noActivePartnership)
             #expect(run.decisions[2].reason == "the lead does not match the rule's filters" && run.decisions[2].candidates.isEmpty)
+            // A partner must be able to tell what it was given: a lead the shared fields leave anonymous stays home.
+            let namesOnly = try await world.rules.create(
+                world.alpha.ownerCaller, DistributionRuleDraft(name: "Names", strategy: .roundRobin, sharedFields: [.companyName, .country])
+            )
+            let anonymous = try await world.leads.create(world.alpha.ownerCaller, LeadDraft(email: "who@unknown.example", country: "DE")).lead
+            let skipped = try await world.rules.run(world.alpha.ownerCaller, rule: namesOnly.id, leads: [anonymous.id])
+            #expect(skipped.offerCount == 0 && skipped.decisions.first?.reason.hasPrefix("the rule's shared fields leave out") == true)
         }
     }
 
