@@ -242,4 +242,36 @@ extension SharingWorld {
             }
         }
     }
+
+    @Test func rulesAreRunAndExplainedOverHTTP() async throws {
+        try await TestHub.with { hub in
+            let world = try await SharingWorld.make(hub)
+            try await world.profile(world.bravo, territories: ["DE"])
+            let lead = try await world.lead()
+            let token = try await hub.token(for: world.alpha.owner)
+            try await hub.withClient { client in
+                let rule = try await client.call(.post, "/api/v1/distribution-rules", token: token, json: ["name": "DE", "strategy": "territory"])
+                let ruleID = try #require(rule.json["id"] as? String)
+                let malformed = try await client.call(.post, "/api/v1/distribution-rules/\(ruleID)/runs", token: token, json: ["leadIDs": ["nope"]])
+                #expect(malformed.status == .unprocessableContent && malformed.body.contains("/leadIDs/0"))
+                let run = try await client.call(
+                    .post, "/api/v1/distribution-rules/\(ruleID)/runs", token: token, json: ["leadIDs": [lead.id.description], "seed": 42]
+                )
+                #expect(run.status == .created && run.json["offerCount"] as? Int == 1 && run.json["seed"] as? Int == 42)
+                let runID = try #require(run.json["id"] as? String)
+                let shown = try await client.call(.get, "/api/v1/distribution-runs/\(runID)", token: token)
+                let decision = try #require((shown.json["decisions"] as? [[String: any Sendable]])?.first)
+                #expect(decision["chosenPartnerTenantID"] as? String == world.bravo.id.description)
+                let paused = try await client.call(.patch, "/api/v1/distribution-rules/\(ruleID)", token: token, json: ["active": false])
+                #expect(paused.status == .ok && paused.json["active"] as? Bool == false && paused.json["name"] as? String == "DE")
+                let refused = try await client.call(
+                    .post, "/api/v1/distribution-rules/\(ruleID)/runs", token: token, json: ["leadIDs": [lead.id.description]]
+                )
+                #expect(refused.status == .conflict)
+                // The partner sees its offer, never the rule or the run behind it.
+                let incoming = try await client.call(.get, "/api/v1/lead-offers?direction=incoming", token: try await hub.token(for: world.bravo.owner))
+                #expect(incoming.items.count == 1 && !incoming.body.contains(ruleID) && !incoming.body.contains(runID))
+            }
+        }
+    }
 }
