@@ -32,6 +32,16 @@ import Testing
         let survey = try await hub.services.surveys.create(
             a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
         )
+        // An active partner of A, with a profile, an offer of A's lead, a rule and its run.
+        let delta = try await hub.makeTenant("delta")
+        let active = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "delta", note: nil)
+        _ = try await hub.services.partnerships.perform(delta.ownerCaller, .accept, on: active.id, reason: nil)
+        _ = try await hub.services.partnerProfiles.put(a.ownerCaller, partner: delta.id, PartnerProfileDraft(tier: "gold"))
+        let offer = try await hub.services.leadOffers.offer(
+            a.ownerCaller, lead: lead.id, LeadOfferDraft(toTenantID: delta.id, sharedFields: [.companyName])
+        )
+        let rule = try await hub.services.distributionRules.create(a.ownerCaller, DistributionRuleDraft(name: "All", strategy: .roundRobin))
+        let run = try await hub.services.distributionRules.run(a.ownerCaller, rule: rule.id, leads: [lead.id])
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -42,6 +52,10 @@ import Testing
                 "endpointID": webhook.endpoint.id.description,
                 "deliveryID": webhookDelivery.id.description,
                 "surveyID": survey.id.description,
+                "offerID": offer.id.description,
+                "partnerTenantID": delta.id.description,
+                "ruleID": rule.id.description,
+                "runID": run.id.description,
             ]
         )
     }
