@@ -32,10 +32,22 @@ import Testing
         let opportunity = try await hub.services.opportunities.create(
             a.ownerCaller, OpportunityFields(accountID: account.id, name: "Acme", amount: try Money(amount: "10", currency: "EUR", field: "/amount"))
         )
-        // A deal registration submitted to A by its active partner delta: A is its vendor.
+        let webhook = try await hub.services.webhooks.create(a.ownerCaller, url: "https://hooks.alpha.example/in", events: nil, active: nil, description: nil)
+        let webhookDelivery = try await hub.services.webhooks.ping(a.ownerCaller, id: webhook.endpoint.id)
+        let survey = try await hub.services.surveys.create(
+            a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
+        )
+        // An active partner of A, with a profile, an offer of A's lead, a rule and its run.
         let delta = try await hub.makeTenant("delta")
         let active = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "delta", note: nil)
         _ = try await hub.services.partnerships.perform(delta.ownerCaller, .accept, on: active.id, reason: nil)
+        _ = try await hub.services.partnerProfiles.put(a.ownerCaller, partner: delta.id, PartnerProfileDraft(tier: "gold"))
+        let offer = try await hub.services.leadOffers.offer(
+            a.ownerCaller, lead: lead.id, LeadOfferDraft(toTenantID: delta.id, sharedFields: [.companyName])
+        )
+        let rule = try await hub.services.distributionRules.create(a.ownerCaller, DistributionRuleDraft(name: "All", strategy: .roundRobin))
+        let run = try await hub.services.distributionRules.run(a.ownerCaller, rule: rule.id, leads: [lead.id])
+        // A deal registration submitted to A by delta: A is its vendor.
         let registration = try await hub.services.dealRegistrations.create(
             delta.ownerCaller, vendor: a.id,
             DealRegistrationFields(
@@ -44,11 +56,6 @@ import Testing
             )
         )
         _ = try await hub.services.dealRegistrations.submit(delta.ownerCaller, id: registration.id)
-        let webhook = try await hub.services.webhooks.create(a.ownerCaller, url: "https://hooks.alpha.example/in", events: nil, active: nil, description: nil)
-        let webhookDelivery = try await hub.services.webhooks.ping(a.ownerCaller, id: webhook.endpoint.id)
-        let survey = try await hub.services.surveys.create(
-            a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
-        )
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -63,6 +70,10 @@ import Testing
                 "endpointID": webhook.endpoint.id.description,
                 "deliveryID": webhookDelivery.id.description,
                 "surveyID": survey.id.description,
+                "offerID": offer.id.description,
+                "partnerTenantID": delta.id.description,
+                "ruleID": rule.id.description,
+                "runID": run.id.description,
             ]
         )
     }
