@@ -43,7 +43,7 @@ public struct PipelineMetrics: Sendable {
         return try await database.withTenant(caller.principal) { connection in
             let registrations = try await connection.query(
                 """
-                SELECT count(DISTINCT registration_id) FILTER (WHERE to_status = 'submitted' AND from_status IN ('draft')),
+                SELECT count(DISTINCT registration_id) FILTER (WHERE to_status = 'submitted' AND from_status = 'draft'),
                        count(DISTINCT registration_id) FILTER (WHERE to_status = 'approved'),
                        count(DISTINCT registration_id) FILTER (WHERE to_status = 'rejected'),
                        count(DISTINCT registration_id) FILTER (WHERE to_status = 'expired')
