@@ -35,8 +35,9 @@ PGBIN = "/usr/lib/postgresql/15/bin"
 def tool(name):
     path = shutil.which(name) or (os.path.join(PGBIN, name) if os.path.exists(os.path.join(PGBIN, name)) else None)
     if path is None and name == "wrk":
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL,
-                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL, env=environment)
         path = shutil.which("wrk")
     if path is None:
         sys.exit(f"{name} is not installed")
@@ -84,7 +85,7 @@ def seed(tenants, leads):
 
 def wrk(script, url, connections, duration):
     output = subprocess.run(
-        [tool("wrk"), "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", script, url],
+        [tool("wrk"), "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", script, url],
         check=True, capture_output=True, text=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M)}
@@ -103,7 +104,7 @@ def pgbench(script_text, clients, duration):
         script.write(script_text)
     output = subprocess.run(
         [tool("pgbench"), "-h", os.path.join(DATA, "run"), "-U", "partnerhub_admin", "-n", "-M", "prepared",
-         "-c", str(clients), "-j", "2", "-T", str(duration), "-r", "-P", "0", "-f", script.name, "partnerhub"],
+         "-c", str(clients), "-j", "2", "-T", str(duration), "-f", script.name, "partnerhub"],
         check=True, capture_output=True, text=True).stdout
     os.unlink(script.name)
     rate = float(re.search(r"tps = ([\d.]+)", output).group(1))

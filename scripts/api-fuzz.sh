@@ -10,7 +10,7 @@ data=$(mktemp -d /tmp/partnerhub-apifuzz-XXXXXX)
 port=18092
 [ -x "$venv/bin/schemathesis" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q schemathesis; }
 swift build --product partnerhub
-.build/debug/partnerhub serve --demo --port "$port" --data-dir "$data" --log-level error &
+.build/debug/partnerhub serve --demo --no-webhook-delivery --port "$port" --data-dir "$data" --log-level error &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 1; done

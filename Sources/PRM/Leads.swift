@@ -123,6 +123,9 @@ public struct Leads: Sendable {
     public func changeStatus(_ caller: Caller, id: LeadID, to next: LeadStatus, reason rawReason: String?) async throws -> Lead {
         let reason = rawReason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if next == .merged { throw HubError.invalid("/status", "leads are merged with POST /leads/{leadID}/merge") }
+        if next == .converted {
+            throw HubError.invalid("/status", "leads are converted with POST /leads/{leadID}/convert, which also creates their account, contact and opportunity")
+        }
         if next == .lost, reason?.isEmpty ?? true { throw HubError.invalid("/reason", "say why the lead was lost") }
         if let reason, reason.count > 2000 { throw HubError.invalid("/reason", "must be at most 2000 characters") }
         return try await database.withTenant(caller.principal) { connection in

@@ -18,10 +18,14 @@ import Testing
             _ = try await leads.changeStatus(a.ownerCaller, id: created.lead.id, to: .contacted, reason: nil)
             let qualified = try await leads.changeStatus(a.ownerCaller, id: created.lead.id, to: .qualified, reason: nil)
             #expect(qualified.firstResponseAt != nil && qualified.qualifiedAt != nil && qualified.closedAt == nil)
-            let converted = try await leads.changeStatus(a.ownerCaller, id: created.lead.id, to: .converted, reason: nil)
-            #expect(converted.closedAt != nil)
+            // Conversion has its own route, which creates the account, contact and opportunity (OpportunityTests).
+            await #expect(throws: HubError.self) {
+                try await leads.changeStatus(a.ownerCaller, id: created.lead.id, to: .converted, reason: nil)
+            }
+            let lost = try await leads.changeStatus(a.ownerCaller, id: created.lead.id, to: .lost, reason: "went with a competitor")
+            #expect(lost.closedAt != nil)
             let history = try await leads.history(a.ownerCaller, id: created.lead.id)
-            #expect(history.map(\.toStatus) == [.new, .contacted, .qualified, .converted])
+            #expect(history.map(\.toStatus) == [.new, .contacted, .qualified, .lost])
             #expect(history.allSatisfy { $0.byUserID == a.owner.id })
         }
     }
@@ -47,8 +51,8 @@ import Testing
             #expect(lost.lostReason == "no budget this year" && lost.closedAt != nil)
             let recycled = try await leads.changeStatus(a.ownerCaller, id: lead.id, to: .new, reason: "budget approved")
             #expect(recycled.lostReason == nil && recycled.closedAt == nil)
-            await #expect(throws: HubError.conflict("a new lead cannot become converted")) {
-                try await leads.changeStatus(a.ownerCaller, id: lead.id, to: .converted, reason: nil)
+            await #expect(throws: HubError.conflict("a new lead cannot become qualified again")) {
+                try await leads.changeStatus(a.ownerCaller, id: lead.id, to: .new, reason: nil)
             }
         }
     }
