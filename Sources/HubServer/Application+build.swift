@@ -15,6 +15,9 @@ public struct HubServices: Sendable {
     public let tokens: APITokens
     public let partnerships: Partnerships
     public let leads: Leads
+    public let promotions: Promotions
+    public let sellThrough: SellThrough
+    public let claims: Claims
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -25,6 +28,9 @@ public struct HubServices: Sendable {
         self.tokens = APITokens(database: database)
         self.partnerships = Partnerships(database: database)
         self.leads = Leads(database: database)
+        self.promotions = Promotions(database: database)
+        self.sellThrough = SellThrough(database: database)
+        self.claims = Claims(database: database)
         self.metrics = metrics
     }
 }
@@ -68,6 +74,9 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     TokensController(tokens: services.tokens).addRoutes(to: api)
     PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
     LeadsController(leads: services.leads).addRoutes(to: api)
+    PromotionsController(promotions: services.promotions).addRoutes(to: api)
+    SellThroughController(sellThrough: services.sellThrough).addRoutes(to: api)
+    ClaimsController(claims: services.claims).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }
