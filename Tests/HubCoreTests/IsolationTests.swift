@@ -9,6 +9,9 @@ import Testing
 @Suite struct IsolationTests {
     static let tenantTables = [
         "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
+        "events",
+        "promotions", "promotion_participants", "promotion_terms", "promotion_contributions", "promo_codes", "promotion_attributions",
+        "sell_through_facts", "claims", "claim_lines",
     ]
 
     @Test func aQueryWithNoTenantFilterSeesOnlyTheCallersRows() async throws {

@@ -4,6 +4,7 @@ import HubCore
 import HubServer
 import HubTestSupport
 import PRM
+import PostgresNIO
 import Testing
 
 @Suite struct PromotionLifecycleTests {
@@ -170,6 +171,45 @@ import Testing
             await #expect(throws: HubError.conflict("join the promotion before recording budget entries")) {
                 try await world.promotions.contribute(world.delta.ownerCaller, id: promotion.id, kind: .commit, amount: "1", currency: "EUR", note: nil)
             }
+        }
+    }
+}
+
+@Suite struct PromotionDatabaseRulesTests {
+    @Test func aPartnerCannotInviteItselfNorEditACodeNorRewriteTermsEvenInSQL() async throws {
+        try await TestHub.with { hub in
+            let world = try await PromotionWorld.make(hub)
+            let promotion = try await world.activePromotion()
+            _ = try await world.promotions.issueCode(world.vendor.ownerCaller, id: promotion.id, PromoCodeDraft(code: "OPEN"))
+            let owner = world.vendor.id.uuid
+            await #expect(throws: (any Error).self) {
+                try await hub.database.withTenant(world.delta.ownerCaller.principal) { connection in
+                    try await connection.query(
+                        """
+                        INSERT INTO hub.promotion_participants (tenant_id, promotion_id, participant_tenant_id, status)
+                        VALUES (\(owner), \(promotion.id.uuid), \(world.delta.id.uuid), 'accepted')
+                        """,
+                        logger: hub.database.logger
+                    )
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await hub.database.withTenant(world.bravo.ownerCaller.principal) { connection in
+                    try await connection.query("UPDATE hub.promo_codes SET valid_to = '2099-12-31' WHERE code = 'OPEN'", logger: hub.database.logger)
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await hub.database.withTenant(world.vendor.ownerCaller.principal) { connection in
+                    try await connection.query("UPDATE hub.promotion_terms SET price_rules = '[]'", logger: hub.database.logger)
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await hub.database.withTenant(world.vendor.ownerCaller.principal) { connection in
+                    try await connection.query("DELETE FROM hub.promotion_contributions", logger: hub.database.logger)
+                }
+            }
+            await #expect(throws: HubError.notFound("promotion")) { try await world.promotions.get(world.delta.ownerCaller, id: promotion.id) }
+            #expect(try await world.promotions.terms(world.vendor.ownerCaller, id: promotion.id)[0].priceRules.count == 1)
         }
     }
 }

@@ -63,8 +63,11 @@ ALTER TABLE hub.promotion_participants FORCE ROW LEVEL SECURITY;
 CREATE POLICY promotion_participants_owner ON hub.promotion_participants TO hub_app
     USING (tenant_id = hub.current_tenant())
     WITH CHECK (tenant_id = hub.current_tenant());
--- A participant sees and answers its own invitation, never the other participants'.
-CREATE POLICY promotion_participants_self ON hub.promotion_participants TO hub_app
+-- A participant sees and answers its own invitation, never the other participants'; it cannot
+-- invite itself (no INSERT policy on its side).
+CREATE POLICY promotion_participants_self_reads ON hub.promotion_participants FOR SELECT TO hub_app
+    USING (participant_tenant_id = hub.current_tenant());
+CREATE POLICY promotion_participants_self_answers ON hub.promotion_participants FOR UPDATE TO hub_app
     USING (participant_tenant_id = hub.current_tenant())
     WITH CHECK (participant_tenant_id = hub.current_tenant());
 
@@ -157,7 +160,11 @@ ALTER TABLE hub.promo_codes FORCE ROW LEVEL SECURITY;
 CREATE POLICY promo_codes_owner ON hub.promo_codes TO hub_app
     USING (tenant_id = hub.current_tenant())
     WITH CHECK (tenant_id = hub.current_tenant());
-CREATE POLICY promo_codes_participant ON hub.promo_codes TO hub_app
+CREATE POLICY promo_codes_participant_reads ON hub.promo_codes FOR SELECT TO hub_app
+    USING (hub.takes_part_in(tenant_id, promotion_id, true)
+           AND (assigned_tenant_id IS NULL OR assigned_tenant_id = hub.current_tenant()));
+-- Only the use counter is granted for update (below).
+CREATE POLICY promo_codes_participant_counts ON hub.promo_codes FOR UPDATE TO hub_app
     USING (hub.takes_part_in(tenant_id, promotion_id, true)
            AND (assigned_tenant_id IS NULL OR assigned_tenant_id = hub.current_tenant()))
     WITH CHECK (hub.takes_part_in(tenant_id, promotion_id, true)
