@@ -234,12 +234,14 @@ public struct Promotions: Sendable {
     /// Stores the status the calendar says the owner's promotion has, with its events.
     func catchUp(_ connection: PostgresConnection, _ caller: Caller, _ promotion: Promotion) async throws -> Promotion {
         guard promotion.role == "owner", promotion.status != promotion.storedStatus else { return promotion }
-        var current = promotion
+        // Re-read under a row lock, so two readers catching up at once record each change once.
+        var current = try await fetchOwned(connection, caller, id: promotion.id)
+        guard current.status != current.storedStatus else { return current }
         if current.storedStatus == .scheduled {
             try await setStatus(connection, caller, current, to: .active, because: "starts_on")
             current.storedStatus = .active
         }
-        if promotion.status == .ended {
+        if current.status == .ended {
             try await setStatus(connection, caller, current, to: .ended, because: "ends_on")
         }
         return try await fetch(connection, caller, id: promotion.id)
