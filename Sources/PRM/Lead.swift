@@ -8,6 +8,8 @@ public typealias LeadID = Identifier<LeadKind>
 /// Where a lead stands in the pipeline.
 public enum LeadStatus: String, Sendable, Codable, CaseIterable {
     case new, contacted, qualified, converted, lost
+    /// Folded into another lead (a duplicate); only a merge puts a lead here, and nothing takes it out.
+    case merged
 
     /// The pipeline: forward one step at a time to qualified, then converted; lost from any open
     /// status; a lost lead may be recycled to new.
@@ -49,6 +51,8 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var qualifiedAt: Date?
     public var closedAt: Date?
     public var lostReason: String?
+    /// Set when the lead was merged into another one.
+    public var mergedIntoLeadID: LeadID?
     /// The promotion the lead is attributed to, by promo code or tag.
     public var promotionID: PromotionID?
 }

@@ -46,11 +46,7 @@ public struct Leads: Sendable {
         let draft = try draft.validated()
         let id = LeadID()
         return try await database.withTenant(caller.principal) { connection in
-            if let owner = draft.ownerUserID {
-                let found = try await connection.query("SELECT count(*) FROM hub.users WHERE id = \(owner.uuid)", logger: database.logger)
-                    .decode(Int.self).first { _ in true }
-                guard found == 1 else { throw HubError.invalid("/ownerUserID", "no user of your company has this id") }
-            }
+            if let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
             let duplicates = try await connection.query(
                 """
                 SELECT id FROM hub.leads
@@ -101,7 +97,8 @@ public struct Leads: Sendable {
                 connection.query(
                     """
                     SELECT \(unescaped: Self.columns) FROM hub.leads
-                     WHERE (\(filter.status?.rawValue)::hub.lead_status IS NULL OR status = \(filter.status?.rawValue)::hub.lead_status)
+                     WHERE (\(filter.status?.rawValue)::hub.lead_status IS NULL AND status <> 'merged'
+                            OR status = \(filter.status?.rawValue)::hub.lead_status)
                        AND (\(filter.source?.rawValue)::text IS NULL OR source = \(filter.source?.rawValue))
                        AND (\(filter.ownerUserID?.uuid)::uuid IS NULL OR owner_user_id = \(filter.ownerUserID?.uuid))
                        AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
@@ -126,6 +123,7 @@ public struct Leads: Sendable {
     /// Moves a lead along the pipeline; losing one needs a reason.
     public func changeStatus(_ caller: Caller, id: LeadID, to next: LeadStatus, reason rawReason: String?) async throws -> Lead {
         let reason = rawReason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if next == .merged { throw HubError.invalid("/status", "leads are merged with POST /leads/{leadID}/merge") }
         if next == .lost, reason?.isEmpty ?? true { throw HubError.invalid("/reason", "say why the lead was lost") }
         if let reason, reason.count > 2000 { throw HubError.invalid("/reason", "must be at most 2000 characters") }
         return try await database.withTenant(caller.principal) { connection in
@@ -225,7 +223,14 @@ public struct Leads: Sendable {
         }
     }
 
-    private func recordChange(
+    /// Refuses an owner who is not a user of the caller's tenant.
+    func checkOwner(_ connection: PostgresConnection, _ owner: UserID) async throws {
+        let found = try await connection.query("SELECT count(*) FROM hub.users WHERE id = \(owner.uuid)", logger: database.logger)
+            .decode(Int.self).first { _ in true }
+        guard found == 1 else { throw HubError.invalid("/ownerUserID", "no user of your company has this id") }
+    }
+
+    func recordChange(
         _ connection: PostgresConnection, _ caller: Caller, lead: LeadID, from: LeadStatus?, to: LeadStatus, reason: String?
     ) async throws {
         try await connection.query(
@@ -239,7 +244,7 @@ public struct Leads: Sendable {
         )
     }
 
-    private func fetch(_ connection: PostgresConnection, id: LeadID, lock: Bool) async throws -> Lead {
+    func fetch(_ connection: PostgresConnection, id: LeadID, lock: Bool) async throws -> Lead {
         let rows = try await connection.query(
             "SELECT \(unescaped: Self.columns) FROM hub.leads WHERE id = \(id.uuid) \(unescaped: lock ? "FOR UPDATE" : "")",
             logger: database.logger
@@ -251,7 +256,7 @@ public struct Leads: Sendable {
     static let columns = """
         id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
         owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
-        closed_at, lost_reason, promotion_id
+        closed_at, lost_reason, merged_into_lead_id, promotion_id
         """
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
@@ -282,7 +287,8 @@ public struct Leads: Sendable {
                     qualifiedAt: try columns[18].decode(Date?.self),
                     closedAt: try columns[19].decode(Date?.self),
                     lostReason: try columns[20].decode(String?.self),
-                    promotionID: try columns[21].decode(UUID?.self).map { PromotionID($0) }
+                    mergedIntoLeadID: try columns[21].decode(UUID?.self).map { LeadID($0) },
+                    promotionID: try columns[22].decode(UUID?.self).map { PromotionID($0) }
                 )
             )
         }

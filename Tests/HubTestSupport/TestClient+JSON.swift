@@ -47,4 +47,18 @@ extension TestClientProtocol {
         let data = try JSONSerialization.data(withJSONObject: object)
         return try await call(method, uri, token: token, body: String(decoding: data, as: UTF8.self), headers: headers)
     }
+
+    /// Sends raw bytes (a file upload) with `contentType`.
+    public func call(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        token: String? = nil,
+        bytes: [UInt8],
+        contentType: String
+    ) async throws -> APIResponse {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let response = try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: bytes))
+        return APIResponse(status: response.status, headers: response.headers, body: String(buffer: response.body))
+    }
 }

@@ -54,6 +54,28 @@ public enum Events {
         )
     }
 
+    /// Records the same `type` and `data` on each of `subjects`, for the caller's tenant: a bulk change
+    /// (an import, say) gives each object its own timeline entry in one statement.
+    public static func record(
+        _ connection: PostgresConnection,
+        _ caller: Caller,
+        _ type: String,
+        subjects: [EventSubject],
+        data: [String: String] = [:],
+        logger: Logger
+    ) async throws {
+        let json = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
+            SELECT \(caller.tenantID.uuid), \(type), s.type, s.id, \(caller.tenantID.uuid), \(caller.principal.userID?.uuid),
+                   \(caller.requestID), \(json)::jsonb
+              FROM unnest(\(subjects.map(\.type))::text[], \(subjects.map(\.id))::uuid[]) AS s(type, id)
+            """,
+            logger: logger
+        )
+    }
+
     /// The caller's events on `subject`, oldest first. The caller checks that the subject is visible first,
     /// so an unknown subject is a 404 rather than an empty timeline.
     public static func timeline(

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import Hummingbird
+import NIOCore
 import PRM
 
 /// The tenant's leads and their pipeline.
@@ -38,6 +39,41 @@ struct LeadsController {
         var promotionID: String?
     }
 
+    /// A PATCH: a field left out stays as it is, `null` clears it.
+    struct UpdateRequest: RequestBody {
+        static let fields: Set<String> = [
+            "companyName", "companyDomain", "firstName", "lastName", "email", "phone", "country", "region", "ownerUserID",
+            "estimatedValue", "notes",
+        ]
+        var changes = LeadChanges()
+        var ownerUserID: FieldEdit<String>
+        var estimatedValue: FieldEdit<MoneyBody>
+
+        enum Keys: String, CodingKey {
+            case companyName, companyDomain, firstName, lastName, email, phone, country, region, ownerUserID, estimatedValue, notes
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            changes.companyName = try container.edit(String.self, forKey: .companyName)
+            changes.companyDomain = try container.edit(String.self, forKey: .companyDomain)
+            changes.firstName = try container.edit(String.self, forKey: .firstName)
+            changes.lastName = try container.edit(String.self, forKey: .lastName)
+            changes.email = try container.edit(String.self, forKey: .email)
+            changes.phone = try container.edit(String.self, forKey: .phone)
+            changes.country = try container.edit(String.self, forKey: .country)
+            changes.region = try container.edit(String.self, forKey: .region)
+            changes.notes = try container.edit(String.self, forKey: .notes)
+            ownerUserID = try container.edit(String.self, forKey: .ownerUserID)
+            estimatedValue = try container.edit(MoneyBody.self, forKey: .estimatedValue)
+        }
+    }
+
+    struct MergeRequest: RequestBody {
+        static let fields: Set<String> = ["duplicateIDs"]
+        var duplicateIDs: [String]?
+    }
+
     struct StatusRequest: RequestBody {
         static let fields: Set<String> = ["status", "reason"]
         var status: Choice<LeadStatus>
@@ -51,7 +87,11 @@ struct LeadsController {
     func addRoutes(to router: RouterGroup<HubRequestContext>) {
         router.get("leads", use: list)
         router.post("leads", use: create)
+        router.get("leads/export", use: export)
+        router.post("leads/import", use: importCSV)
         router.get("leads/:leadID", use: show)
+        router.patch("leads/:leadID", use: update)
+        router.post("leads/:leadID/merge", use: merge)
         router.post("leads/:leadID/status", use: changeStatus)
         router.get("leads/:leadID/history", use: history)
         router.get("leads/:leadID/timeline", use: timeline)
@@ -80,6 +120,11 @@ struct LeadsController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try JSONResponse.make(try await leads.list(try context.caller(), filter: try Self.filter(request), page: try request.pageRequest))
+    }
+
+    /// The list's filters from the query string.
+    static func filter(_ request: Request) throws -> LeadFilter {
         let query = request.uri.queryParameters
         var filter = LeadFilter(
             status: try request.choice("status", of: LeadStatus.self), source: try request.choice("source", of: LeadSource.self)
@@ -94,7 +139,89 @@ struct LeadsController {
         if let from = filter.createdFrom, let before = filter.createdBefore, from >= before {
             throw HubError.invalid("createdBefore", "must be later than createdFrom")
         }
-        return try JSONResponse.make(try await leads.list(try context.caller(), filter: filter, page: try request.pageRequest))
+        return filter
+    }
+
+    @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
+        var request = request
+        let body = try await request.decode(UpdateRequest.self, context: context)
+        var changes = body.changes
+        changes.ownerUserID = try body.ownerUserID.map { raw throws(HubError) in
+            guard let owner = UserID(raw) else { throw .invalid("/ownerUserID", "must be a user id (UUID)") }
+            return owner
+        }
+        changes.estimatedValue = try body.estimatedValue.map { value throws(HubError) in
+            try Money(amount: value.amount, currency: value.currency, field: "/estimatedValue")
+        }
+        return try JSONResponse.make(try await leads.update(caller, id: id, changes: changes))
+    }
+
+    @Sendable func merge(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
+        var request = request
+        let body = try await request.decode(MergeRequest.self, context: context)
+        let duplicates = try (body.duplicateIDs ?? []).enumerated().map { index, raw throws(HubError) in
+            guard let duplicate = LeadID(raw) else { throw .invalid("/duplicateIDs/\(index)", "must be a lead id (UUID)") }
+            return duplicate
+        }
+        return try JSONResponse.make(try await leads.merge(caller, into: id, duplicates: duplicates))
+    }
+
+    /// A CSV file of leads, at most 16 MiB (about 50,000 rows), sent as `text/csv`.
+    @Sendable func importCSV(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("text/csv") else {
+            throw Problem(.unsupportedMediaType, "send the file as text/csv (UTF-8), not \(contentType.isEmpty ? "without a content type" : contentType)")
+        }
+        if let charset = contentType.split(separator: "charset=").dropFirst().first, !charset.lowercased().hasPrefix("utf-8") {
+            throw Problem(.unsupportedMediaType, "the file must be UTF-8, not \(charset): save it as UTF-8")
+        }
+        let query = request.uri.queryParameters
+        let delimiter: UInt8
+        switch query.get("delimiter") ?? "comma" {
+        case "comma", ",": delimiter = UInt8(ascii: ",")
+        case "semicolon", ";": delimiter = UInt8(ascii: ";")
+        case "tab": delimiter = UInt8(ascii: "\t")
+        default: throw HubError.invalid("delimiter", "must be comma, semicolon or tab")
+        }
+        let dryRun: Bool
+        switch query.get("dryRun") ?? "false" {
+        case "true": dryRun = true
+        case "false": dryRun = false
+        default: throw HubError.invalid("dryRun", "must be true or false")
+        }
+        let handling = try request.choice("duplicates", of: DuplicateHandling.self) ?? .import
+        let limit = 16 << 20
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.bodyTooLarge(limit: limit)
+        }
+        let report = try await leads.importCSV(
+            caller, bytes: Array(body.readableBytesView), delimiter: delimiter, duplicates: handling, dryRun: dryRun
+        )
+        return try JSONResponse.make(report, status: report.imported > 0 ? .created : .ok)
+    }
+
+    /// The leads matching the list's filters, as a CSV file that import reads back.
+    @Sendable func export(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let filter = try Self.filter(request)
+        let leads = self.leads
+        let date = Date().formatted(.iso8601.year().month().day())
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"leads-\(date).csv\""],
+            body: ResponseBody { writer in
+                try await leads.exportCSV(caller, filter: filter) { bytes in try await writer.write(ByteBuffer(bytes: bytes)) }
+                try await writer.finish(nil)
+            }
+        )
     }
 
     @Sendable func show(_ request: Request, context: HubRequestContext) async throws -> Response {
