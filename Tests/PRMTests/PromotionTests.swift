@@ -43,6 +43,30 @@ import Testing
         }
     }
 
+    @Test func theCalendarSweepCatchesUpEveryTenantsPromotions() async throws {
+        try await TestHub.with { hub in
+            let world = try await PromotionWorld.make(hub)
+            let before = Promotions(database: hub.database, clock: { noon("2031-05-20") })
+            var ids: [PromotionID] = []
+            for owner in [world.vendor, world.bravo] {
+                let draft = PromotionDraft(
+                    name: "Summer", startsOn: Day("2031-06-01")!, endsOn: Day("2031-06-30")!, currency: "EUR",
+                    terms: TermsDraft(eligibleProducts: ["SKU-1"])
+                )
+                let promotion = try await before.create(owner.ownerCaller, draft)
+                _ = try await before.perform(owner.ownerCaller, .schedule, on: promotion.id)
+                ids.append(promotion.id)
+            }
+            #expect(try await before.advanceAllDue() == 0)
+            let during = Promotions(database: hub.database, clock: { noon("2031-06-02") })
+            #expect(try await during.advanceAllDue() == 2)
+            #expect(try await during.advanceAllDue() == 0)
+            // Stored, not just computed: a reader on the old calendar sees the change too.
+            #expect(try await before.get(world.vendor.ownerCaller, id: ids[0]).status == .active)
+            #expect(try await before.get(world.bravo.ownerCaller, id: ids[1]).status == .active)
+        }
+    }
+
     @Test func schedulingNeedsPublishedTermsAndOnlyADraftCanBeEdited() async throws {
         try await TestHub.with { hub in
             let world = try await PromotionWorld.make(hub)

@@ -313,3 +313,18 @@ GRANT UPDATE (uses) ON hub.promo_codes TO hub_app;
 GRANT SELECT, INSERT ON hub.claims, hub.claim_lines TO hub_app;
 GRANT UPDATE (status, approved_amount, decided_at, decided_by, decision_reason) ON hub.claims TO hub_app;
 GRANT UPDATE (approved_quantity, approved_amount, rejection_code) ON hub.claim_lines TO hub_app;
+
+-- The calendar sweep runs before any tenant is known: it learns which tenants have a promotion the
+-- calendar has moved on, and nothing else, then catches each up inside that tenant's own scope.
+CREATE POLICY promotions_sweep ON hub.promotions FOR SELECT TO hub_auth USING (true);
+GRANT SELECT (tenant_id, status, starts_on, ends_on) ON hub.promotions TO hub_auth;
+CREATE FUNCTION hub.tenants_with_due_promotions(p_day date) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+    AS $$
+    SELECT DISTINCT tenant_id FROM hub.promotions WHERE hub.promotion_status_on(status, starts_on, ends_on, p_day) <> status
+$$;
+GRANT CREATE ON SCHEMA hub TO hub_auth;
+ALTER FUNCTION hub.tenants_with_due_promotions(date) OWNER TO hub_auth;
+REVOKE CREATE ON SCHEMA hub FROM hub_auth;
+GRANT EXECUTE ON FUNCTION hub.promotion_status_on(hub.promotion_status, date, date, date), hub.takes_part_in(uuid, uuid, boolean),
+    hub.tenants_with_due_promotions(date) TO hub_app;

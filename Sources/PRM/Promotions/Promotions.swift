@@ -176,6 +176,23 @@ public struct Promotions: Sendable {
         }
     }
 
+    /// Brings every tenant's promotions up to date with the calendar; returns how many changed.
+    /// For the server to call periodically (e.g. hourly): each tenant is caught up in its own scope,
+    /// with the change recorded as made by no particular user.
+    public func advanceAllDue() async throws -> Int {
+        let today = today
+        let tenants = try await database.withoutTenant { connection in
+            try await connection.query("SELECT hub.tenants_with_due_promotions(\(today.text)::date)", logger: database.logger)
+                .decode(UUID.self).collect()
+        }
+        var changed = 0
+        for tenant in tenants {
+            let system = Caller(principal: Principal(tenantID: TenantID(tenant), userID: nil, role: .owner), requestID: "promotion-calendar")
+            changed += try await advanceDue(system)
+        }
+        return changed
+    }
+
     /// Publishes terms version n+1. Earlier versions stay as they were: a price change on an active
     /// promotion never rewrites the terms partners already priced against.
     public func publishTerms(_ caller: Caller, id: PromotionID, _ terms: TermsDraft) async throws -> PromotionTerms {
