@@ -318,6 +318,11 @@ import Testing
                 #expect((created.json["goals"] as? [String: any Sendable])?["revenue"] as? String == "5000.00")
                 let patched = try await client.call(.patch, "/api/v1/promotions/\(id)", token: vendor, json: ["description": "Joint push"])
                 #expect(patched.status == .ok && patched.json["description"] as? String == "Joint push")
+                let cleared = try await client.call(.patch, "/api/v1/promotions/\(id)", token: vendor, body: #"{"description": null, "goals": null}"#)
+                #expect(cleared.status == .ok && cleared.json["description"] == nil)
+                #expect((cleared.json["goals"] as? [String: any Sendable])?.isEmpty == true)
+                let reversed = try await client.call(.patch, "/api/v1/promotions/\(id)", token: vendor, json: ["endsOn": "2000-01-01"])
+                #expect(reversed.status == .unprocessableContent && Self.fields(reversed) == ["/endsOn"])
                 let activated = try await client.call(.post, "/api/v1/promotions/\(id)/activate", token: vendor, body: "{}")
                 #expect(activated.json["status"] as? String == "active")
                 let invited = try await client.call(

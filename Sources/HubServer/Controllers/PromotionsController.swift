@@ -50,14 +50,29 @@ struct PromotionsController {
         var terms: TermsRequest?
     }
 
+    /// Absent fields stay; `null` clears the description, the goals, or the claims deadline (back to its default).
     struct UpdateRequest: RequestBody {
         static let fields: Set<String> = ["name", "description", "startsOn", "endsOn", "claimsCloseOn", "goals"]
         var name: String?
-        var description: String?
+        var description: FieldEdit<String>
         var startsOn: String?
         var endsOn: String?
-        var claimsCloseOn: String?
-        var goals: GoalsBody?
+        var claimsCloseOn: FieldEdit<String>
+        var goals: FieldEdit<GoalsBody>
+
+        enum CodingKeys: String, CodingKey {
+            case name, description, startsOn, endsOn, claimsCloseOn, goals
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            description = try container.edit(String.self, forKey: .description)
+            startsOn = try container.decodeIfPresent(String.self, forKey: .startsOn)
+            endsOn = try container.decodeIfPresent(String.self, forKey: .endsOn)
+            claimsCloseOn = try container.edit(String.self, forKey: .claimsCloseOn)
+            goals = try container.edit(GoalsBody.self, forKey: .goals)
+        }
     }
 
     struct InviteRequest: RequestBody {
@@ -150,14 +165,22 @@ struct PromotionsController {
         let body = try await request.decode(UpdateRequest.self, context: context)
         let startsOn = try body.startsOn.map { raw throws(HubError) in try Day(raw, field: "/startsOn") }
         let endsOn = try body.endsOn.map { raw throws(HubError) in try Day(raw, field: "/endsOn") }
-        let claimsCloseOn = try body.claimsCloseOn.map { raw throws(HubError) in try Day(raw, field: "/claimsCloseOn") }
+        let claimsCloseOn = try body.claimsCloseOn.map { raw in try Day(raw, field: "/claimsCloseOn") }
         let promotion = try await promotions.update(caller, id: id) { draft in
             if let name = body.name { draft.name = name }
-            if let description = body.description { draft.description = description }
+            draft.description = body.description.applied(to: draft.description)
             if let startsOn { draft.startsOn = startsOn }
             if let endsOn { draft.endsOn = endsOn }
-            if let claimsCloseOn { draft.claimsCloseOn = claimsCloseOn }
-            if let goals = body.goals { draft.goals = Self.goals(goals) }
+            switch claimsCloseOn {
+            case .keep: break
+            case .clear: draft.claimsCloseOn = nil
+            case .set(let day): draft.claimsCloseOn = day
+            }
+            switch body.goals {
+            case .keep: break
+            case .clear: draft.goals = PromotionGoals()
+            case .set(let goals): draft.goals = Self.goals(goals)
+            }
         }
         return try JSONResponse.make(promotion)
     }

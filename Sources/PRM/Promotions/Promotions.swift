@@ -102,6 +102,7 @@ public struct Promotions: Sendable {
                 name: current.name, description: current.description, startsOn: current.startsOn, endsOn: current.endsOn,
                 claimsCloseOn: current.claimsCloseOn, currency: current.currency, goals: current.goals
             )
+            // A deadline left as it was follows a moved end date: it was the default or must move anyway.
             let before = draft.claimsCloseOn
             change(&draft)
             if draft.claimsCloseOn == before, draft.endsOn != current.endsOn { draft.claimsCloseOn = nil }
