@@ -67,6 +67,29 @@ import Testing
         }
     }
 
+    @Test func cancellingWithdrawsPendingInvitationsAndJoinedPartnersSeeItCancelled() async throws {
+        try await TestHub.with { hub in
+            let world = try await PromotionWorld.make(hub)
+            var draft = world.draft()
+            draft.startsOn = Day(utc: Date().addingTimeInterval(30 * 86_400))
+            draft.endsOn = draft.startsOn
+            let promotion = try await world.promotions.create(world.vendor.ownerCaller, draft)
+            _ = try await world.promotions.perform(world.vendor.ownerCaller, .schedule, on: promotion.id)
+            for partner in [world.bravo, world.charlie] {
+                _ = try await world.promotions.invite(world.vendor.ownerCaller, id: promotion.id, partner: partner.id)
+            }
+            _ = try await world.promotions.accept(world.bravo.ownerCaller, id: promotion.id, contribution: try PromotionWorld.money("10"))
+            let cancelled = try await world.promotions.perform(world.vendor.ownerCaller, .cancel, on: promotion.id)
+            #expect(cancelled.status == .cancelled && cancelled.cancelledAt != nil)
+            let participants = try await world.promotions.participants(world.vendor.ownerCaller, id: promotion.id)
+            #expect(Dictionary(uniqueKeysWithValues: participants.map { ($0.tenantID, $0.status) }) == [world.bravo.id: .accepted, world.charlie.id: .withdrawn])
+            #expect(try await world.promotions.get(world.bravo.ownerCaller, id: promotion.id).status == .cancelled)
+            await #expect(throws: HubError.notFound("promotion")) { try await world.promotions.get(world.charlie.ownerCaller, id: promotion.id) }
+            let events = try await world.promotions.timeline(world.bravo.ownerCaller, id: promotion.id, page: PageRequest()).items.map(\.type)
+            #expect(events.contains("promotion.cancelled"))
+        }
+    }
+
     @Test func schedulingNeedsPublishedTermsAndOnlyADraftCanBeEdited() async throws {
         try await TestHub.with { hub in
             let world = try await PromotionWorld.make(hub)

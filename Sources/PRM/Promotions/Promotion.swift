@@ -114,7 +114,7 @@ public struct Promotion: Sendable, Encodable, Equatable {
     public var id: PromotionID
     public var ownerTenantID: TenantID
     /// `owner` or `participant`: the caller's side.
-    public var role: String
+    public var role: PromotionRole
     public var name: String
     public var description: String?
     public var status: PromotionStatus

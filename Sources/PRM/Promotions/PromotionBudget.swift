@@ -53,7 +53,7 @@ extension Promotions {
         if let note, note.count > 2000 { throw HubError.invalid("/note", "must be at most 2000 characters") }
         return try await database.withTenant(caller.principal) { connection in
             let promotion = try await fetch(connection, caller, id: id)
-            if promotion.role == "participant" {
+            if promotion.role == .participant {
                 let joined = try await connection.query(
                     "SELECT hub.takes_part_in(\(promotion.ownerTenantID.uuid), \(id.uuid), true)", logger: database.logger
                 ).decode(Bool.self).collect().first ?? false
@@ -83,7 +83,7 @@ extension Promotions {
             try await Events.record(
                 connection, caller, "promotion.budget_recorded", subject: EventSubject("promotion", id.uuid),
                 data: ["kind": kind.rawValue, "amount": signed, "currency": money.currency, "contributor": caller.tenantID.description],
-                alsoFor: promotion.role == "participant" ? [promotion.ownerTenantID] : [], logger: database.logger
+                alsoFor: promotion.role == .participant ? [promotion.ownerTenantID] : [], logger: database.logger
             )
             return try await budget(connection, promotion: promotion)
         }

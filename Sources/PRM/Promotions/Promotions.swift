@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 
 /// Which side of promotions a list shows.
-public enum PromotionRole: String, Sendable, CaseIterable {
+public enum PromotionRole: String, Sendable, Codable, CaseIterable {
     case owner, participant
 }
 
@@ -87,7 +87,7 @@ public struct Promotions: Sendable {
     public func get(_ caller: Caller, id: PromotionID) async throws -> Promotion {
         try await database.withTenant(caller.principal) { connection in
             let promotion = try await fetch(connection, caller, id: id)
-            guard promotion.role == "owner" else { return promotion }
+            guard promotion.role == .owner else { return promotion }
             return try await catchUp(connection, caller, promotion)
         }
     }
@@ -251,7 +251,7 @@ public struct Promotions: Sendable {
 
     /// Stores the status the calendar says the owner's promotion has, with its events.
     func catchUp(_ connection: PostgresConnection, _ caller: Caller, _ promotion: Promotion) async throws -> Promotion {
-        guard promotion.role == "owner", promotion.status != promotion.storedStatus else { return promotion }
+        guard promotion.role == .owner, promotion.status != promotion.storedStatus else { return promotion }
         // Re-read under a row lock, so two readers catching up at once record each change once.
         var current = try await fetchOwned(connection, caller, id: promotion.id)
         guard current.status != current.storedStatus else { return current }
@@ -374,7 +374,7 @@ public struct Promotions: Sendable {
             let owner = TenantID(try columns[1].decode(UUID.self))
             var promotion = Promotion(
                 id: PromotionID(try columns[0].decode(UUID.self)), ownerTenantID: owner,
-                role: owner == caller.tenantID ? "owner" : "participant", name: try columns[2].decode(String.self),
+                role: owner == caller.tenantID ? .owner : .participant, name: try columns[2].decode(String.self),
                 description: try columns[3].decode(String?.self), status: stored.on(today, startsOn: startsOn, endsOn: endsOn),
                 startsOn: startsOn, endsOn: endsOn, claimsCloseOn: Day(try columns[7].decode(String.self))!, currency: currency,
                 goals: PromotionGoals(
