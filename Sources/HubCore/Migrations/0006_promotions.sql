@@ -171,10 +171,11 @@ CREATE POLICY promo_codes_participant_counts ON hub.promo_codes FOR UPDATE TO hu
                 AND (assigned_tenant_id IS NULL OR assigned_tenant_id = hub.current_tenant()));
 
 -- What is attributed to a promotion, owned by the object's tenant; the promotion's owner reads it.
+-- Leads now; opportunities when deals record theirs; sell-through facts carry their promotion themselves.
 -- Single touch for now: weight 1; the column leaves room for multi-touch.
 CREATE TABLE hub.promotion_attributions (
     tenant_id                  uuid NOT NULL REFERENCES hub.tenants (id),
-    object_type                text NOT NULL CHECK (object_type IN ('lead', 'sell_through_fact')),
+    object_type                text NOT NULL CHECK (object_type IN ('lead', 'opportunity', 'sell_through_fact')),
     object_id                  uuid NOT NULL,
     promotion_owner_tenant_id  uuid NOT NULL,
     promotion_id               uuid NOT NULL,
