@@ -47,33 +47,44 @@ public struct Leads: Sendable {
         let id = LeadID()
         return try await database.withTenant(caller.principal) { connection in
             if let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
-            let duplicates = try await connection.query(
-                """
-                SELECT id FROM hub.leads
-                 WHERE (\(draft.email)::text IS NOT NULL AND email = \(draft.email))
-                    OR (\(draft.companyDomain)::text IS NOT NULL AND company_domain = \(draft.companyDomain)
-                        AND lower(company_name) = lower(\(draft.companyName)))
-                 ORDER BY created_at LIMIT 20
-                """,
-                logger: database.logger
-            ).decode(UUID.self)
-            var possibleDuplicates: [LeadID] = []
-            for try await duplicate in duplicates { possibleDuplicates.append(LeadID(duplicate)) }
             let attribution = try await attributionTarget(connection, caller, draft)
+            // One statement: the lead, its first status change, and the duplicates it may be (read from the
+            // snapshot before the insert, so the new lead is not its own duplicate).
             let rows = try await connection.query(
                 """
-                INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
-                                       country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
-                VALUES (\(caller.tenantID.uuid), \(id.uuid), \(draft.source.rawValue), \(draft.companyName), \(draft.companyDomain),
-                        \(draft.firstName), \(draft.lastName), \(draft.email), \(draft.phone), \(draft.country), \(draft.region),
-                        \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes),
-                        \(attribution?.promotionID.uuid))
-                RETURNING \(unescaped: Self.columns)
+                WITH lead AS (
+                    INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
+                                           country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
+                    VALUES (\(caller.tenantID.uuid), \(id.uuid), \(draft.source.rawValue), \(draft.companyName), \(draft.companyDomain),
+                            \(draft.firstName), \(draft.lastName), \(draft.email), \(draft.phone), \(draft.country), \(draft.region),
+                            \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes),
+                            \(attribution?.promotionID.uuid))
+                    RETURNING \(unescaped: Self.columns)
+                ), first_change AS (
+                    INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
+                    VALUES (\(caller.tenantID.uuid), \(id.uuid), 1, NULL, 'new', \(caller.principal.userID?.uuid))
+                )
+                SELECT lead.*, ARRAY(
+                    SELECT id FROM hub.leads
+                     WHERE status <> 'merged'
+                       AND ((\(draft.email)::text IS NOT NULL AND email = \(draft.email))
+                            OR (\(draft.companyDomain)::text IS NOT NULL AND company_domain = \(draft.companyDomain)
+                                AND lower(company_name) = lower(\(draft.companyName))))
+                     ORDER BY created_at LIMIT 20)
+                  FROM lead
                 """,
                 logger: database.logger
             )
-            let lead = try await Self.decode(rows).first!
-            try await recordChange(connection, caller, lead: id, from: nil, to: .new, reason: nil)
+            var created: [CreatedLead] = []
+            for try await row in rows {
+                let columns = row.makeRandomAccess()
+                created.append(
+                    CreatedLead(
+                        lead: try Self.lead(from: columns),
+                        possibleDuplicates: try columns[Self.columnCount].decode([UUID].self).map { LeadID($0) }
+                    )
+                )
+            }
             try await AuditLog.record(
                 connection, caller, action: "lead.create", targetType: "lead", targetID: id.description,
                 details: ["source": draft.source.rawValue], logger: database.logger
@@ -85,7 +96,7 @@ public struct Leads: Sendable {
             if let attribution {
                 try await PromotionAttribution.record(connection, caller, objectType: "lead", objectID: id.uuid, attribution, logger: database.logger)
             }
-            return CreatedLead(lead: lead, possibleDuplicates: possibleDuplicates)
+            return created[0]
         }
     }
 
@@ -259,39 +270,41 @@ public struct Leads: Sendable {
         closed_at, lost_reason, merged_into_lead_id, promotion_id
         """
 
+    static let columnCount = 23
+
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
         var leads: [Lead] = []
-        for try await row in rows {
-            let columns = row.makeRandomAccess()
-            let amount = try columns[12].decode(String?.self)
-            let currency = try columns[13].decode(String?.self)
-            leads.append(
-                Lead(
-                    id: LeadID(try columns[0].decode(UUID.self)),
-                    status: LeadStatus(rawValue: try columns[1].decode(String.self)) ?? .new,
-                    source: LeadSource(rawValue: try columns[2].decode(String.self)) ?? .other,
-                    companyName: try columns[3].decode(String?.self),
-                    companyDomain: try columns[4].decode(String?.self),
-                    firstName: try columns[5].decode(String?.self),
-                    lastName: try columns[6].decode(String?.self),
-                    email: try columns[7].decode(String?.self),
-                    phone: try columns[8].decode(String?.self),
-                    country: try columns[9].decode(String?.self),
-                    region: try columns[10].decode(String?.self),
-                    ownerUserID: try columns[11].decode(UUID?.self).map { UserID($0) },
-                    estimatedValue: amount.flatMap { amount in currency.map { Money(stored: amount, currency: $0) } },
-                    notes: try columns[14].decode(String?.self),
-                    createdAt: try columns[15].decode(Date.self),
-                    updatedAt: try columns[16].decode(Date.self),
-                    firstResponseAt: try columns[17].decode(Date?.self),
-                    qualifiedAt: try columns[18].decode(Date?.self),
-                    closedAt: try columns[19].decode(Date?.self),
-                    lostReason: try columns[20].decode(String?.self),
-                    mergedIntoLeadID: try columns[21].decode(UUID?.self).map { LeadID($0) },
-                    promotionID: try columns[22].decode(UUID?.self).map { PromotionID($0) }
-                )
-            )
-        }
+        for try await row in rows { leads.append(try lead(from: row.makeRandomAccess())) }
         return leads
+    }
+
+    /// A lead from the first `columnCount` columns of a row selected with `columns`.
+    static func lead(from columns: PostgresRandomAccessRow) throws -> Lead {
+        let amount = try columns[12].decode(String?.self)
+        let currency = try columns[13].decode(String?.self)
+        return Lead(
+            id: LeadID(try columns[0].decode(UUID.self)),
+            status: LeadStatus(rawValue: try columns[1].decode(String.self)) ?? .new,
+            source: LeadSource(rawValue: try columns[2].decode(String.self)) ?? .other,
+            companyName: try columns[3].decode(String?.self),
+            companyDomain: try columns[4].decode(String?.self),
+            firstName: try columns[5].decode(String?.self),
+            lastName: try columns[6].decode(String?.self),
+            email: try columns[7].decode(String?.self),
+            phone: try columns[8].decode(String?.self),
+            country: try columns[9].decode(String?.self),
+            region: try columns[10].decode(String?.self),
+            ownerUserID: try columns[11].decode(UUID?.self).map { UserID($0) },
+            estimatedValue: amount.flatMap { amount in currency.map { Money(stored: amount, currency: $0) } },
+            notes: try columns[14].decode(String?.self),
+            createdAt: try columns[15].decode(Date.self),
+            updatedAt: try columns[16].decode(Date.self),
+            firstResponseAt: try columns[17].decode(Date?.self),
+            qualifiedAt: try columns[18].decode(Date?.self),
+            closedAt: try columns[19].decode(Date?.self),
+            lostReason: try columns[20].decode(String?.self),
+            mergedIntoLeadID: try columns[21].decode(UUID?.self).map { LeadID($0) },
+            promotionID: try columns[22].decode(UUID?.self).map { PromotionID($0) }
+        )
     }
 }

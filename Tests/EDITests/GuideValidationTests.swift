@@ -23,4 +23,16 @@ struct GuideValidationTests {
             for s in sets { #expect(s.segmentIssues.isEmpty, "\(name): \(s.segmentIssues)") }
         }
     }
+
+    @Test("BIG08 to BIG10 carry the standard's element numbers: 353, 306, 76")
+    func invoiceHeaderElementNumbers() throws {
+        let invoiceNumber = String(repeating: "9", count: 23)
+        let set = "ST*810*0001~BIG*20240305*INV1001*20240220*PO1001***DI*00*X*\(invoiceNumber)~IT1*1*10*EA*12.5**UP*010770026643~TDS*12500~SE*5*0001~"
+        let r = try #require(try EDIValidation.validate(x12Interchange([set], functionalID: "IN"), checker: repositoryGuides).first)
+        let issue = try #require(r.groups.first?.sets.first?.segmentIssues.first)
+        #expect(issue.tag == "BIG")
+        #expect(issue.elements.map(\.position) == [10])
+        #expect(issue.elements.first?.reference == "76")
+        #expect(issue.elements.first?.x12Code == .tooLong)
+    }
 }

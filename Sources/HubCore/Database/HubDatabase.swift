@@ -42,6 +42,17 @@ public struct HubDatabase: Sendable {
         try await transaction(tenant: "", user: "", asOperator: false, body)
     }
 
+    /// Runs one self-contained statement outside any transaction, with no tenant set (settings made with
+    /// `set_config(…, true)` never outlive their transaction, so a pooled connection carries none). For the
+    /// credential look-ups every request makes: one round trip instead of four.
+    public func withoutTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw DatabaseErrorTranslation.translate(error)
+        }
+    }
+
     private func transaction<Result: Sendable>(
         tenant: String,
         user: String,

@@ -100,7 +100,7 @@ public struct Authenticator: Sendable {
     }
 
     private func resolve(_ query: PostgresQuery) async throws -> Principal? {
-        try await database.withoutTenant { connection in
+        try await database.withoutTransaction { connection in
             let rows = try await connection.query(query, logger: database.logger)
             return try await rows.decode((UUID, UUID, String, Bool, UUID).self).first { _ in true }.map {
                 Principal(
