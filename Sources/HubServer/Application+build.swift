@@ -15,6 +15,9 @@ public struct HubServices: Sendable {
     public let tokens: APITokens
     public let partnerships: Partnerships
     public let leads: Leads
+    public let webhooks: WebhookEndpoints
+    public let surveys: Surveys
+    public let partnerChurn: PartnerChurn
     public let promotions: Promotions
     public let sellThrough: SellThrough
     public let claims: Claims
@@ -28,6 +31,9 @@ public struct HubServices: Sendable {
         self.tokens = APITokens(database: database)
         self.partnerships = Partnerships(database: database)
         self.leads = Leads(database: database)
+        self.webhooks = WebhookEndpoints(database: database)
+        self.surveys = Surveys(database: database)
+        self.partnerChurn = PartnerChurn(database: database)
         self.promotions = Promotions(database: database)
         self.sellThrough = SellThrough(database: database)
         self.claims = Claims(database: database)
@@ -74,6 +80,9 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     TokensController(tokens: services.tokens).addRoutes(to: api)
     PartnershipsController(partnerships: services.partnerships).addRoutes(to: api)
     LeadsController(leads: services.leads).addRoutes(to: api)
+    WebhooksController(endpoints: services.webhooks).addRoutes(to: api)
+    SurveysController(surveys: services.surveys).addRoutes(to: api)
+    PartnerHealthController(churn: services.partnerChurn, surveys: services.surveys).addRoutes(to: api)
     PromotionsController(promotions: services.promotions).addRoutes(to: api)
     SellThroughController(sellThrough: services.sellThrough).addRoutes(to: api)
     ClaimsController(claims: services.claims).addRoutes(to: api)
@@ -81,18 +90,21 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     return router
 }
 
-/// The hub's HTTP application, running the database pool as a service beside the server.
+/// The hub's HTTP application, running the database pool and the webhook sender as services beside the server.
 public func buildApplication(
     _ services: HubServices,
     settings: ServerSettings,
+    webhookSender: WebhookSenderSettings? = WebhookSenderSettings(),
     logger: Logger,
     beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    // `nil` settings keep deliveries queued without sending them (e.g. while fuzzing the API).
+    let webhookSenders: [any Service] = webhookSender.map { [WebhookSender(database: services.database, settings: $0, logger: logger)] } ?? []
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client],
+        services: [services.database.client] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )

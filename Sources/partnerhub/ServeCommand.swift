@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Seed the demo world (idempotent) and print its logins before serving.")
     var demo = false
 
+    @Flag(inversion: .prefixedNo, help: "Send webhook deliveries; with --no-webhook-delivery they wait in the queue (for fuzzing or tests).")
+    var webhookDelivery = true
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
     }
@@ -57,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let application = try buildApplication(
             services,
             settings: ServerSettings(host: host, port: port, secureCookies: secureCookies),
+            webhookSender: webhookDelivery ? WebhookSenderSettings() : nil,
             logger: logger,
             beforeServing: {
                 if seedDemo { try await DemoWorld(database: database, hasher: PasswordHasher()).seed(output: say) }

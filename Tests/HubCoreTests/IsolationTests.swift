@@ -8,7 +8,8 @@ import Testing
 /// Row-level security holds even when a query forgets its tenant filter.
 @Suite struct IsolationTests {
     static let tenantTables = [
-        "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes", "events",
+        "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
+        "events", "webhook_endpoints", "webhook_deliveries", "webhook_attempts", "surveys", "survey_recipients", "survey_responses",
         "promotions", "promotion_participants", "promotion_terms", "promotion_contributions", "promo_codes", "promotion_attributions",
         "sell_through_facts", "claims", "claim_lines",
     ]

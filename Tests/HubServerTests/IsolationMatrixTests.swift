@@ -27,6 +27,11 @@ import Testing
         let memberTokenID = try #require(try await hub.services.authenticator.principal(forAPIToken: memberToken)?.credentialID)
         let partnership = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "charlie", note: nil)
         let lead = try await hub.services.leads.create(a.ownerCaller, LeadDraft(companyName: "Acme", email: "buyer@acme.example")).lead
+        let webhook = try await hub.services.webhooks.create(a.ownerCaller, url: "https://hooks.alpha.example/in", events: nil, active: nil, description: nil)
+        let webhookDelivery = try await hub.services.webhooks.ping(a.ownerCaller, id: webhook.endpoint.id)
+        let survey = try await hub.services.surveys.create(
+            a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
+        )
         let (promotion, claim) = try await makePromotionWithClaim(hub, owner: a)
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
@@ -35,6 +40,9 @@ import Testing
                 "tokenID": memberTokenID.description,
                 "partnershipID": partnership.id.description,
                 "leadID": lead.id.description,
+                "endpointID": webhook.endpoint.id.description,
+                "deliveryID": webhookDelivery.id.description,
+                "surveyID": survey.id.description,
                 "promotionID": promotion.id.description,
                 "claimID": claim.id.description,
             ]

@@ -53,6 +53,10 @@ public struct MigrationRunner: Sendable {
                     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_auth') THEN
                         CREATE ROLE hub_auth NOLOGIN;
                     END IF;
+                    -- Owns the webhook fan-out and claim functions (migration 0007); nobody logs in as it.
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_webhooks') THEN
+                        CREATE ROLE hub_webhooks NOLOGIN;
+                    END IF;
                     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_app') THEN
                         CREATE ROLE hub_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
                     END IF;
@@ -61,6 +65,9 @@ public struct MigrationRunner: Sendable {
                     END IF;
                     IF NOT pg_has_role('hub_owner', 'hub_auth', 'MEMBER') THEN
                         GRANT hub_auth TO hub_owner;
+                    END IF;
+                    IF NOT pg_has_role('hub_owner', 'hub_webhooks', 'MEMBER') THEN
+                        GRANT hub_webhooks TO hub_owner;
                     END IF;
                     EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO hub_owner', current_database());
                     EXECUTE format('GRANT CONNECT ON DATABASE %I TO hub_app', current_database());
