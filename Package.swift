@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "EDIMappingTests", dependencies: ["EDIMapping"], swiftSettings: swiftSettings),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore", "HubTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PRMTests", dependencies: ["PRM", "HubServer", "HubTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PRMTests", dependencies: ["PRM", "HubServer", "HubTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "ForumTests", dependencies: ["Forum"], swiftSettings: swiftSettings),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange"], swiftSettings: swiftSettings),
         .testTarget(

@@ -18,6 +18,9 @@ public struct HubServices: Sendable {
     public let webhooks: WebhookEndpoints
     public let surveys: Surveys
     public let partnerChurn: PartnerChurn
+    public let leadOffers: LeadOffers
+    public let partnerProfiles: PartnerProfiles
+    public let distributionRules: DistributionRules
     public let promotions: Promotions
     public let sellThrough: SellThrough
     public let claims: Claims
@@ -34,6 +37,9 @@ public struct HubServices: Sendable {
         self.webhooks = WebhookEndpoints(database: database)
         self.surveys = Surveys(database: database)
         self.partnerChurn = PartnerChurn(database: database)
+        self.leadOffers = LeadOffers(database: database)
+        self.partnerProfiles = PartnerProfiles(database: database)
+        self.distributionRules = DistributionRules(database: database)
         self.promotions = Promotions(database: database)
         self.sellThrough = SellThrough(database: database)
         self.claims = Claims(database: database)
@@ -83,6 +89,9 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     WebhooksController(endpoints: services.webhooks).addRoutes(to: api)
     SurveysController(surveys: services.surveys).addRoutes(to: api)
     PartnerHealthController(churn: services.partnerChurn, surveys: services.surveys).addRoutes(to: api)
+    LeadOffersController(offers: services.leadOffers, rules: services.distributionRules).addRoutes(to: api)
+    PartnerProfilesController(profiles: services.partnerProfiles).addRoutes(to: api)
+    DistributionController(rules: services.distributionRules).addRoutes(to: api)
     PromotionsController(promotions: services.promotions).addRoutes(to: api)
     SellThroughController(sellThrough: services.sellThrough).addRoutes(to: api)
     ClaimsController(claims: services.claims).addRoutes(to: api)
@@ -104,7 +113,8 @@ public func buildApplication(
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client] + webhookSenders,
+        services: [services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger)]
+            + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -53,8 +53,17 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var lostReason: String?
     /// Set when the lead was merged into another one.
     public var mergedIntoLeadID: LeadID?
+    /// Set on a partner's copy made by accepting an offer: where the lead came from.
+    public var origin: LeadOrigin?
     /// The promotion the lead is attributed to, by promo code or tag.
     public var promotionID: PromotionID?
+}
+
+/// The tenant, lead and offer a partner's copy of a lead came from.
+public struct LeadOrigin: Sendable, Encodable, Equatable {
+    public var tenantID: TenantID
+    public var leadID: LeadID
+    public var offerID: UUID
 }
 
 /// One change of a lead's status.

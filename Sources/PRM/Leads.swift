@@ -267,10 +267,10 @@ public struct Leads: Sendable {
     static let columns = """
         id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
         owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
-        closed_at, lost_reason, merged_into_lead_id, promotion_id
+        closed_at, lost_reason, merged_into_lead_id, origin_tenant_id, origin_lead_id, origin_offer_id, promotion_id
         """
 
-    static let columnCount = 23
+    static let columnCount = 26
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
         var leads: [Lead] = []
@@ -304,7 +304,16 @@ public struct Leads: Sendable {
             closedAt: try columns[19].decode(Date?.self),
             lostReason: try columns[20].decode(String?.self),
             mergedIntoLeadID: try columns[21].decode(UUID?.self).map { LeadID($0) },
-            promotionID: try columns[22].decode(UUID?.self).map { PromotionID($0) }
+            origin: try decodeOrigin(columns, from: 22),
+            promotionID: try columns[25].decode(UUID?.self).map { PromotionID($0) }
         )
+    }
+
+
+    static func decodeOrigin(_ columns: PostgresRandomAccessRow, from index: Int) throws -> LeadOrigin? {
+        guard let tenant = try columns[index].decode(UUID?.self), let lead = try columns[index + 1].decode(UUID?.self),
+            let offer = try columns[index + 2].decode(UUID?.self)
+        else { return nil }
+        return LeadOrigin(tenantID: TenantID(tenant), leadID: LeadID(lead), offerID: offer)
     }
 }

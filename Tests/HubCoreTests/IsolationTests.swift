@@ -10,6 +10,8 @@ import Testing
     static let tenantTables = [
         "users", "sessions", "api_tokens", "partnerships", "partnership_events", "audit_log", "leads", "lead_status_changes",
         "events", "webhook_endpoints", "webhook_deliveries", "webhook_attempts", "surveys", "survey_recipients", "survey_responses",
+        "partner_profiles", "lead_offers", "distribution_rules", "distribution_cursors", "distribution_runs",
+        "distribution_decisions",
         "promotions", "promotion_participants", "promotion_terms", "promotion_contributions", "promo_codes", "promotion_attributions",
         "sell_through_facts", "claims", "claim_lines",
     ]

@@ -32,7 +32,17 @@ import Testing
         let survey = try await hub.services.surveys.create(
             a.ownerCaller, question: "How likely are you to recommend us?", closesAt: Date().addingTimeInterval(86400), recipients: []
         )
-        let (promotion, claim) = try await makePromotionWithClaim(hub, owner: a)
+        // An active partner of A, with a profile, an offer of A's lead, a rule and its run.
+        let delta = try await hub.makeTenant("delta")
+        let active = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "delta", note: nil)
+        _ = try await hub.services.partnerships.perform(delta.ownerCaller, .accept, on: active.id, reason: nil)
+        _ = try await hub.services.partnerProfiles.put(a.ownerCaller, partner: delta.id, PartnerProfileDraft(tier: "gold"))
+        let offer = try await hub.services.leadOffers.offer(
+            a.ownerCaller, lead: lead.id, LeadOfferDraft(toTenantID: delta.id, sharedFields: [.companyName])
+        )
+        let rule = try await hub.services.distributionRules.create(a.ownerCaller, DistributionRuleDraft(name: "All", strategy: .roundRobin))
+        let run = try await hub.services.distributionRules.run(a.ownerCaller, rule: rule.id, leads: [lead.id])
+        let (promotion, claim) = try await makePromotionWithClaim(hub, owner: a, partner: delta)
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -43,17 +53,18 @@ import Testing
                 "endpointID": webhook.endpoint.id.description,
                 "deliveryID": webhookDelivery.id.description,
                 "surveyID": survey.id.description,
+                "offerID": offer.id.description,
+                "partnerTenantID": delta.id.description,
+                "ruleID": rule.id.description,
+                "runID": run.id.description,
                 "promotionID": promotion.id.description,
                 "claimID": claim.id.description,
             ]
         )
     }
 
-    /// An active promotion of A joined by its partner delta, which reported sell-through and claimed against it.
-    func makePromotionWithClaim(_ hub: TestHub, owner a: TestTenant) async throws -> (Promotion, Claim) {
-        let delta = try await hub.makeTenant("delta")
-        let partnership = try await hub.services.partnerships.invite(a.ownerCaller, partnerSlug: "delta", note: nil)
-        _ = try await hub.services.partnerships.perform(delta.ownerCaller, .accept, on: partnership.id, reason: nil)
+    /// An active promotion of A joined by `delta` (an active partner), which reported sell-through and claimed against it.
+    func makePromotionWithClaim(_ hub: TestHub, owner a: TestTenant, partner delta: TestTenant) async throws -> (Promotion, Claim) {
         let today = Day(utc: Date())
         let promotion = try await hub.services.promotions.create(
             a.ownerCaller,
