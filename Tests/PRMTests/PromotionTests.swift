@@ -222,6 +222,36 @@ import Testing
     }
 }
 
+@Suite struct PromotionWebhookTests {
+    @Test func promotionAndClaimEventsReachBothSidesWebhooks() async throws {
+        try await TestHub.with { hub in
+            let world = try await PromotionWorld.make(hub)
+            let vendorHook = try await hub.services.webhooks.create(
+                world.vendor.ownerCaller, url: "https://hooks.vendor.example/in", events: ["promotion.*", "claim.*"], active: nil, description: nil
+            )
+            let bravoHook = try await hub.services.webhooks.create(
+                world.bravo.ownerCaller, url: "https://hooks.bravo.example/in", events: ["promotion.activated", "claim.decided"], active: nil,
+                description: nil
+            )
+            let promotion = try await world.activePromotion()
+            _ = try await world.promotions.perform(world.vendor.ownerCaller, .end, on: promotion.id)
+            let claim = try await world.claim(world.bravo, on: promotion.id, quantity: "1", unit: "1")
+            _ = try await world.claims.decide(world.vendor.ownerCaller, id: claim.id, ClaimDecision(verdict: .reject, reason: "no sell-through"))
+            let vendorTypes = try await hub.services.webhooks.deliveries(
+                world.vendor.ownerCaller, endpoint: vendorHook.endpoint.id, status: nil, page: PageRequest(limit: 200)
+            ).items.map(\.eventType)
+            for type in ["promotion.activated", "promotion.joined", "promotion.ended", "claim.submitted", "claim.decided"] {
+                #expect(vendorTypes.contains(type), "the vendor's webhook missed \(type)")
+            }
+            let bravoTypes = try await hub.services.webhooks.deliveries(
+                world.bravo.ownerCaller, endpoint: bravoHook.endpoint.id, status: nil, page: PageRequest(limit: 200)
+            ).items.map(\.eventType)
+            // Bravo joined after activation, so it sees the decision on its claim but not that earlier activation.
+            #expect(Set(bravoTypes) == ["claim.decided"])
+        }
+    }
+}
+
 @Suite struct PromotionDatabaseRulesTests {
     @Test func aPartnerCannotInviteItselfNorEditACodeNorRewriteTermsEvenInSQL() async throws {
         try await TestHub.with { hub in
