@@ -113,8 +113,10 @@ public func buildApplication(
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger)]
-            + webhookSenders,
+        services: [
+            services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger),
+            PromotionCalendarService(promotions: services.promotions, interval: .seconds(300), logger: logger),
+        ] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )
