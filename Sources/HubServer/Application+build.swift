@@ -23,6 +23,10 @@ public struct HubServices: Sendable {
     public let leadOffers: LeadOffers
     public let partnerProfiles: PartnerProfiles
     public let distributionRules: DistributionRules
+    public let promotions: Promotions
+    public let sellThrough: SellThrough
+    public let claims: Claims
+    public let scorecards: PartnerScorecards
     public let metrics: PrometheusCollectorRegistry
 
     public init(database: HubDatabase, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), metrics: PrometheusCollectorRegistry) {
@@ -45,6 +49,12 @@ public struct HubServices: Sendable {
         self.leadOffers = LeadOffers(database: database)
         self.partnerProfiles = PartnerProfiles(database: database)
         self.distributionRules = DistributionRules(database: database)
+        self.promotions = Promotions(database: database)
+        self.sellThrough = SellThrough(database: database)
+        self.claims = Claims(database: database)
+        self.scorecards = PartnerScorecards(
+            database: database, offers: leadOffers, pipeline: pipelineMetrics, promotions: promotions, churn: partnerChurn, surveys: surveys
+        )
         self.metrics = metrics
     }
 }
@@ -95,9 +105,13 @@ public func buildRouter(_ services: HubServices, settings: ServerSettings) throw
     WebhooksController(endpoints: services.webhooks).addRoutes(to: api)
     SurveysController(surveys: services.surveys).addRoutes(to: api)
     PartnerHealthController(churn: services.partnerChurn, surveys: services.surveys).addRoutes(to: api)
+    ScorecardsController(scorecards: services.scorecards).addRoutes(to: api)
     LeadOffersController(offers: services.leadOffers, rules: services.distributionRules).addRoutes(to: api)
     PartnerProfilesController(profiles: services.partnerProfiles).addRoutes(to: api)
     DistributionController(rules: services.distributionRules).addRoutes(to: api)
+    PromotionsController(promotions: services.promotions).addRoutes(to: api)
+    SellThroughController(sellThrough: services.sellThrough).addRoutes(to: api)
+    ClaimsController(claims: services.claims).addRoutes(to: api)
     AuditController(database: services.database).addRoutes(to: api)
     return router
 }
@@ -116,8 +130,10 @@ public func buildApplication(
     var application = Application(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
-        services: [services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger)]
-            + webhookSenders,
+        services: [
+            services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger),
+            PromotionCalendarService(promotions: services.promotions, interval: .seconds(300), logger: logger),
+        ] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -59,6 +59,8 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var convertedAccountID: AccountID?
     public var convertedContactID: ContactID?
     public var convertedOpportunityID: OpportunityID?
+    /// The promotion the lead is attributed to, by promo code or tag.
+    public var promotionID: PromotionID?
 }
 
 /// The tenant, lead and offer a partner's copy of a lead came from.
@@ -92,11 +94,16 @@ public struct LeadDraft: Sendable {
     public var ownerUserID: UserID?
     public var estimatedValue: Money?
     public var notes: String?
+    /// A promo code the lead quoted: attributes it to the code's promotion.
+    public var promoCode: String?
+    /// A promotion to attribute the lead to explicitly.
+    public var promotionID: PromotionID?
 
     public init(
         source: LeadSource = .api, companyName: String? = nil, companyDomain: String? = nil, firstName: String? = nil,
         lastName: String? = nil, email: String? = nil, phone: String? = nil, country: String? = nil, region: String? = nil,
-        ownerUserID: UserID? = nil, estimatedValue: Money? = nil, notes: String? = nil
+        ownerUserID: UserID? = nil, estimatedValue: Money? = nil, notes: String? = nil, promoCode: String? = nil,
+        promotionID: PromotionID? = nil
     ) {
         self.source = source
         self.companyName = companyName
@@ -110,6 +117,8 @@ public struct LeadDraft: Sendable {
         self.ownerUserID = ownerUserID
         self.estimatedValue = estimatedValue
         self.notes = notes
+        self.promoCode = promoCode
+        self.promotionID = promotionID
     }
 
     /// Trims and normalizes every field, collecting every problem at once.
@@ -127,6 +136,7 @@ public struct LeadDraft: Sendable {
         draft.phone = clean(phone, "/phone", max: 40)
         draft.region = clean(region, "/region", max: 100)
         draft.notes = clean(notes, "/notes", max: 10_000)
+        draft.promoCode = clean(promoCode, "/promoCode", max: 40)
         if let email = clean(email, "/email", max: 254) {
             do { draft.email = try EmailAddress.normalize(email, field: "/email") } catch { if case .invalid(let found) = error { issues += found } }
         }

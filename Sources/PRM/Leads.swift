@@ -16,13 +16,19 @@ public struct LeadFilter: Sendable {
     public var ownerUserID: UserID?
     public var createdFrom: Date?
     public var createdBefore: Date?
+    /// Only leads attributed to this promotion.
+    public var promotion: PromotionID?
 
-    public init(status: LeadStatus? = nil, source: LeadSource? = nil, ownerUserID: UserID? = nil, createdFrom: Date? = nil, createdBefore: Date? = nil) {
+    public init(
+        status: LeadStatus? = nil, source: LeadSource? = nil, ownerUserID: UserID? = nil, createdFrom: Date? = nil, createdBefore: Date? = nil,
+        promotion: PromotionID? = nil
+    ) {
         self.status = status
         self.source = source
         self.ownerUserID = ownerUserID
         self.createdFrom = createdFrom
         self.createdBefore = createdBefore
+        self.promotion = promotion
     }
 }
 
@@ -41,16 +47,18 @@ public struct Leads: Sendable {
         let id = LeadID()
         return try await database.withTenant(caller.principal) { connection in
             if let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
+            let attribution = try await attributionTarget(connection, caller, draft)
             // One statement: the lead, its first status change, and the duplicates it may be (read from the
             // snapshot before the insert, so the new lead is not its own duplicate).
             let rows = try await connection.query(
                 """
                 WITH lead AS (
                     INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
-                                           country, region, owner_user_id, estimated_amount, currency, notes)
+                                           country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
                     VALUES (\(caller.tenantID.uuid), \(id.uuid), \(draft.source.rawValue), \(draft.companyName), \(draft.companyDomain),
                             \(draft.firstName), \(draft.lastName), \(draft.email), \(draft.phone), \(draft.country), \(draft.region),
-                            \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes))
+                            \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes),
+                            \(attribution?.promotionID.uuid))
                     RETURNING \(unescaped: Self.columns)
                 ), first_change AS (
                     INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
@@ -85,6 +93,9 @@ public struct Leads: Sendable {
                 connection, caller, "lead.created", subject: EventSubject("lead", id.uuid),
                 data: ["source": draft.source.rawValue], logger: database.logger
             )
+            if let attribution {
+                try await PromotionAttribution.record(connection, caller, objectType: "lead", objectID: id.uuid, attribution, logger: database.logger)
+            }
             return created[0]
         }
     }
@@ -103,6 +114,7 @@ public struct Leads: Sendable {
                        AND (\(filter.ownerUserID?.uuid)::uuid IS NULL OR owner_user_id = \(filter.ownerUserID?.uuid))
                        AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
                        AND (\(filter.createdBefore)::timestamptz IS NULL OR created_at < \(filter.createdBefore))
+                       AND (\(filter.promotion?.uuid)::uuid IS NULL OR promotion_id = \(filter.promotion?.uuid))
                        AND (\(afterID)::uuid IS NULL
                             OR (created_at, id) < (SELECT created_at, id FROM hub.leads WHERE id = \(afterID)))
                      ORDER BY created_at DESC, id DESC LIMIT \(page.limit + 1)
@@ -157,6 +169,40 @@ public struct Leads: Sendable {
             )
             return try await fetch(connection, id: id, lock: false)
         }
+    }
+
+    /// Attributes a lead to a promotion the tenant runs or has joined (single touch: once attributed,
+    /// a lead stays with its promotion).
+    public func tag(_ caller: Caller, id: LeadID, promotion: PromotionID?) async throws -> Lead {
+        try await database.withTenant(caller.principal) { connection in
+            let lead = try await fetch(connection, id: id, lock: true)
+            guard let promotion else { throw HubError.invalid("/promotionID", "is required") }
+            let target = try await PromotionAttribution.byTag(connection, caller, promotion: promotion, field: "/promotionID", logger: database.logger)
+            if lead.promotionID == promotion { return lead }
+            guard lead.promotionID == nil else { throw HubError.conflict("the lead is already attributed to another promotion") }
+            try await connection.query(
+                "UPDATE hub.leads SET promotion_id = \(promotion.uuid), updated_at = now() WHERE id = \(id.uuid)", logger: database.logger
+            )
+            try await AuditLog.record(
+                connection, caller, action: "lead.promotion", targetType: "lead", targetID: id.description,
+                details: ["promotion": promotion.description], logger: database.logger
+            )
+            try await PromotionAttribution.record(connection, caller, objectType: "lead", objectID: id.uuid, target, logger: database.logger)
+            return try await fetch(connection, id: id, lock: false)
+        }
+    }
+
+    /// The promotion a new lead is attributed to: by its promo code, or by the promotion named.
+    private func attributionTarget(_ connection: PostgresConnection, _ caller: Caller, _ draft: LeadDraft) async throws -> PromotionAttribution.Target? {
+        if let code = draft.promoCode {
+            let target = try await PromotionAttribution.byCode(connection, caller, code: code, field: "/promoCode", logger: database.logger)
+            if let named = draft.promotionID, named != target.promotionID {
+                throw HubError.invalid("/promotionID", "the promo code belongs to another promotion")
+            }
+            return target
+        }
+        guard let named = draft.promotionID else { return nil }
+        return try await PromotionAttribution.byTag(connection, caller, promotion: named, field: "/promotionID", logger: database.logger)
     }
 
     /// What happened to the lead, oldest first: its activity timeline.
@@ -226,10 +272,10 @@ public struct Leads: Sendable {
         id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
         owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
         closed_at, lost_reason, merged_into_lead_id, origin_tenant_id, origin_lead_id, origin_offer_id,
-        converted_account_id, converted_contact_id, converted_opportunity_id
+        converted_account_id, converted_contact_id, converted_opportunity_id, promotion_id
         """
 
-    static let columnCount = 28
+    static let columnCount = 29
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
         var leads: [Lead] = []
@@ -266,10 +312,10 @@ public struct Leads: Sendable {
             origin: try decodeOrigin(columns, from: 22),
             convertedAccountID: try columns[25].decode(UUID?.self).map { AccountID($0) },
             convertedContactID: try columns[26].decode(UUID?.self).map { ContactID($0) },
-            convertedOpportunityID: try columns[27].decode(UUID?.self).map { OpportunityID($0) }
+            convertedOpportunityID: try columns[27].decode(UUID?.self).map { OpportunityID($0) },
+            promotionID: try columns[28].decode(UUID?.self).map { PromotionID($0) }
         )
     }
-
 
     static func decodeOrigin(_ columns: PostgresRandomAccessRow, from index: Int) throws -> LeadOrigin? {
         guard let tenant = try columns[index].decode(UUID?.self), let lead = try columns[index + 1].decode(UUID?.self),

@@ -108,6 +108,7 @@ struct DemoWorld {
         _ = try await leads.changeStatus(brand, id: created[0].id, to: .qualified, reason: nil)
         _ = try await leads.changeStatus(brand, id: created[1].id, to: .contacted, reason: nil)
         try await seedSharing(brand: brand, partners: owners, leads: created)
+        try await seedPromotions(brand: brand, partners: owners)
 
         let declined = try await partnerships.invite(
             owners["summit-distribution"]!, partnerSlug: "coastline-resellers", note: "Joint bids in the north-east?"

@@ -14,6 +14,8 @@ import Testing
         "distribution_decisions",
         "accounts", "contacts", "opportunities", "opportunity_changes", "deal_registrations", "deal_registration_changes",
         "deal_registration_conflicts",
+        "promotions", "promotion_participants", "promotion_terms", "promotion_contributions", "promo_codes", "promotion_attributions",
+        "sell_through_facts", "claims", "claim_lines",
     ]
 
     @Test func aQueryWithNoTenantFilterSeesOnlyTheCallersRows() async throws {

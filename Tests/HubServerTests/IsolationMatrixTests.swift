@@ -56,6 +56,7 @@ import Testing
             )
         )
         _ = try await hub.services.dealRegistrations.submit(delta.ownerCaller, id: registration.id)
+        let (promotion, claim) = try await makePromotionWithClaim(hub, owner: a, partner: delta)
         return World(
             a: a, b: b, aToken: try await hub.token(for: a.owner), bToken: try await hub.token(for: b.owner),
             objects: [
@@ -74,8 +75,37 @@ import Testing
                 "partnerTenantID": delta.id.description,
                 "ruleID": rule.id.description,
                 "runID": run.id.description,
+                "promotionID": promotion.id.description,
+                "claimID": claim.id.description,
             ]
         )
+    }
+
+    /// An active promotion of A joined by `delta` (an active partner), which reported sell-through and claimed against it.
+    func makePromotionWithClaim(_ hub: TestHub, owner a: TestTenant, partner delta: TestTenant) async throws -> (Promotion, Claim) {
+        let today = Day(utc: Date())
+        let promotion = try await hub.services.promotions.create(
+            a.ownerCaller,
+            PromotionDraft(name: "Spring", startsOn: today, endsOn: today, currency: "EUR", terms: TermsDraft(eligibleProducts: ["SKU-1"]))
+        )
+        _ = try await hub.services.promotions.perform(a.ownerCaller, .activate, on: promotion.id)
+        _ = try await hub.services.promotions.invite(a.ownerCaller, id: promotion.id, partner: delta.id)
+        _ = try await hub.services.promotions.accept(
+            delta.ownerCaller, id: promotion.id, contribution: try Money(amount: "100", currency: "EUR", field: "/c")
+        )
+        _ = try await hub.services.promotions.issueCode(a.ownerCaller, id: promotion.id, PromoCodeDraft(code: "SPRING"))
+        _ = try await hub.services.sellThrough.report(
+            delta.ownerCaller,
+            SellThroughDraft(
+                vendorTenantID: a.id, periodStart: today, periodEnd: today, product: "SKU-1", quantity: "5",
+                amount: try Money(amount: "50", currency: "EUR", field: "/a"), promotionID: promotion.id, idempotencyKey: "k1"
+            )
+        )
+        let claim = try await hub.services.claims.submit(
+            delta.ownerCaller,
+            ClaimDraft(promotionID: promotion.id, lines: [ClaimLineDraft(product: "SKU-1", periodStart: today, periodEnd: today, quantity: "5", unitAmount: "2")])
+        )
+        return (promotion, claim)
     }
 
     /// The registered routes with a path parameter, as (method, path with A's ids filled in).

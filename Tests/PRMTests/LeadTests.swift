@@ -51,7 +51,7 @@ import Testing
             #expect(lost.lostReason == "no budget this year" && lost.closedAt != nil)
             let recycled = try await leads.changeStatus(a.ownerCaller, id: lead.id, to: .new, reason: "budget approved")
             #expect(recycled.lostReason == nil && recycled.closedAt == nil)
-            await #expect(throws: HubError.conflict("a new lead cannot become qualified again")) {
+            await #expect(throws: HubError.conflict("a new lead cannot become new")) {
                 try await leads.changeStatus(a.ownerCaller, id: lead.id, to: .new, reason: nil)
             }
         }

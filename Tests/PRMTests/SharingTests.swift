@@ -348,7 +348,10 @@ struct SharingWorld {
             _ = try await world.offers.decline(world.bravo.ownerCaller, id: made[2].id, reason: .duplicate, note: nil)
             _ = try await world.offers.withdraw(world.alpha.ownerCaller, id: made[4].id)
             _ = try await world.offers.accept(world.bravo.ownerCaller, id: made[5].id)
-            for status in [LeadStatus.qualified, .converted] { _ = try await world.leads.changeStatus(world.bravo.ownerCaller, id: copyA, to: status, reason: nil) }
+            _ = try await world.leads.changeStatus(world.bravo.ownerCaller, id: copyA, to: .qualified, reason: nil)
+            _ = try await LeadConversion(database: hub.database).convert(
+                world.bravo.ownerCaller, lead: copyA, LeadConversionRequest(amount: try Money(amount: "100", currency: "EUR", field: "/amount"))
+            )
             try await world.setTimes(made[0].id, offeredAt: at(1), dueAt: at(3), respondedAt: at(1, hours: 1))
             try await world.setTimes(made[1].id, offeredAt: at(2), dueAt: at(4), respondedAt: at(2, hours: 3))
             try await world.setTimes(made[2].id, offeredAt: at(3), dueAt: at(5), respondedAt: at(3, hours: 2))

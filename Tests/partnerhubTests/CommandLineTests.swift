@@ -98,6 +98,11 @@ enum PartnerHubBinary {
         let (leadBody, _) = try await URLSession.shared.data(for: leads)
         #expect(String(decoding: leadBody, as: UTF8.self).contains("Harbor Hotels"))
 
+        var promotions = URLRequest(url: URL(string: base + "/api/v1/promotions?status=active")!)
+        promotions.setValue(cookie, forHTTPHeaderField: "Cookie")
+        let (promotionBody, _) = try await URLSession.shared.data(for: promotions)
+        #expect(String(decoding: promotionBody, as: UTF8.self).contains("Spring headphone push"))
+
         // An administrative command uses the running server's cluster and leaves it running.
         let token = try PartnerHubBinary.run(["token", "create", "--email", "dina@summit.example", "--data-dir", dataDir])
         #expect(token.status == 0 && token.output.hasPrefix("phk_"), "token create printed: \(token.output)")

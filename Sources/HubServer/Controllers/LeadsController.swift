@@ -16,7 +16,7 @@ struct LeadsController {
     struct CreateRequest: RequestBody {
         static let fields: Set<String> = [
             "source", "companyName", "companyDomain", "firstName", "lastName", "email", "phone", "country", "region",
-            "ownerUserID", "estimatedValue", "notes",
+            "ownerUserID", "estimatedValue", "notes", "promoCode", "promotionID",
         ]
         var source: Choice<LeadSource>?
         var companyName: String?
@@ -30,6 +30,13 @@ struct LeadsController {
         var ownerUserID: String?
         var estimatedValue: MoneyBody?
         var notes: String?
+        var promoCode: String?
+        var promotionID: String?
+    }
+
+    struct PromotionTagRequest: RequestBody {
+        static let fields: Set<String> = ["promotionID"]
+        var promotionID: String?
     }
 
     /// A PATCH: a field left out stays as it is, `null` clears it.
@@ -88,6 +95,7 @@ struct LeadsController {
         router.post("leads/:leadID/status", use: changeStatus)
         router.get("leads/:leadID/history", use: history)
         router.get("leads/:leadID/timeline", use: timeline)
+        router.post("leads/:leadID/promotion", use: tagPromotion)
     }
 
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -105,7 +113,8 @@ struct LeadsController {
         let draft = LeadDraft(
             source: body.source?.value ?? .api, companyName: body.companyName, companyDomain: body.companyDomain,
             firstName: body.firstName, lastName: body.lastName, email: body.email, phone: body.phone, country: body.country,
-            region: body.region, ownerUserID: owner, estimatedValue: value, notes: body.notes
+            region: body.region, ownerUserID: owner, estimatedValue: value, notes: body.notes, promoCode: body.promoCode,
+            promotionID: try Self.promotionID(body.promotionID, "/promotionID")
         )
         return try JSONResponse.make(try await leads.create(caller, draft), status: .created)
     }
@@ -124,6 +133,7 @@ struct LeadsController {
             guard let owner = UserID(raw) else { throw HubError.invalid("owner", "must be a user id (UUID)") }
             filter.ownerUserID = owner
         }
+        filter.promotion = try Self.promotionID(query.get("promotion"), "promotion")
         filter.createdFrom = try Self.date(query.get("createdFrom"), "createdFrom")
         filter.createdBefore = try Self.date(query.get("createdBefore"), "createdBefore")
         if let from = filter.createdFrom, let before = filter.createdBefore, from >= before {
@@ -235,6 +245,20 @@ struct LeadsController {
     @Sendable func timeline(_ request: Request, context: HubRequestContext) async throws -> Response {
         let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
         return try JSONResponse.make(try await leads.timeline(try context.caller(), id: id, page: try request.pageRequest))
+    }
+
+    @Sendable func tagPromotion(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let id = try context.parameters.id("leadID", of: LeadKind.self, what: "lead")
+        var request = request
+        let body = try await request.decode(PromotionTagRequest.self, context: context)
+        return try JSONResponse.make(try await leads.tag(caller, id: id, promotion: try Self.promotionID(body.promotionID, "/promotionID")))
+    }
+
+    static func promotionID(_ raw: String?, _ name: String) throws(HubError) -> PromotionID? {
+        guard let raw else { return nil }
+        guard let id = PromotionID(raw) else { throw .invalid(name, "must be a promotion id (UUID)") }
+        return id
     }
 
     /// An ISO 8601 time with zone, e.g. 2026-01-31T00:00:00Z.

@@ -1,0 +1,8 @@
+extension AsyncSequence {
+    /// Every element, in order: for the short result sets of look-ups and aggregates.
+    func collect() async throws -> [Element] {
+        var elements: [Element] = []
+        for try await element in self { elements.append(element) }
+        return elements
+    }
+}
