@@ -109,6 +109,7 @@ struct DemoWorld {
         _ = try await leads.changeStatus(brand, id: created[1].id, to: .contacted, reason: nil)
         try await seedSharing(brand: brand, partners: owners, leads: created)
         try await seedPromotions(brand: brand, partners: owners)
+        try await seedDeals(brand: brand, partners: owners)
 
         let declined = try await partnerships.invite(
             owners["summit-distribution"]!, partnerSlug: "coastline-resellers", note: "Joint bids in the north-east?"

@@ -103,6 +103,16 @@ enum PartnerHubBinary {
         let (promotionBody, _) = try await URLSession.shared.data(for: promotions)
         #expect(String(decoding: promotionBody, as: UTF8.self).contains("Spring headphone push"))
 
+        var deals = URLRequest(url: URL(string: base + "/api/v1/deal-registrations?role=vendor&status=approved")!)
+        deals.setValue(cookie, forHTTPHeaderField: "Cookie")
+        let (dealBody, _) = try await URLSession.shared.data(for: deals)
+        #expect(String(decoding: dealBody, as: UTF8.self).contains("Lakeside Arena"))
+
+        var offers = URLRequest(url: URL(string: base + "/api/v1/lead-offers?direction=outgoing")!)
+        offers.setValue(cookie, forHTTPHeaderField: "Cookie")
+        let (offerBody, _) = try await URLSession.shared.data(for: offers)
+        #expect(String(decoding: offerBody, as: UTF8.self).contains("Cedar Schools District"))
+
         // An administrative command uses the running server's cluster and leaves it running.
         let token = try PartnerHubBinary.run(["token", "create", "--email", "dina@summit.example", "--data-dir", dataDir])
         #expect(token.status == 0 && token.output.hasPrefix("phk_"), "token create printed: \(token.output)")
