@@ -8,7 +8,7 @@ extension DemoWorld {
     /// only Northwind can see.
     func seedDeals(brand: Caller, partners: [String: Caller]) async throws {
         let registrations = DealRegistrations(database: database)
-        let closeOn = try CalendarDay(
+        let closeOn = try Day(
             Date().addingTimeInterval(75 * 86400).formatted(.iso8601.year().month().day()), field: "/expectedCloseOn"
         )
         let summit = try await registrations.create(

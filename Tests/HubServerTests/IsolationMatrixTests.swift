@@ -52,7 +52,7 @@ import Testing
             delta.ownerCaller, vendor: a.id,
             DealRegistrationFields(
                 customerName: "Acme", country: "DE", products: [DealProduct(sku: "S", quantity: 1)],
-                amount: try Money(amount: "10", currency: "EUR", field: "/amount"), expectedCloseOn: try CalendarDay("2030-01-01", field: "/d")
+                amount: try Money(amount: "10", currency: "EUR", field: "/amount"), expectedCloseOn: try Day("2030-01-01", field: "/d")
             )
         )
         _ = try await hub.services.dealRegistrations.submit(delta.ownerCaller, id: registration.id)

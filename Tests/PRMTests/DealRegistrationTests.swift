@@ -31,7 +31,7 @@ struct DealWorld {
     ) throws -> DealRegistrationFields {
         DealRegistrationFields(
             customerName: name, customerDomain: domain, country: country, products: [DealProduct(sku: "SKU-1", quantity: 5)],
-            amount: try Money(amount: amount, currency: "EUR", field: "/amount"), expectedCloseOn: try CalendarDay("2030-06-30", field: "/d"),
+            amount: try Money(amount: amount, currency: "EUR", field: "/amount"), expectedCloseOn: try Day("2030-06-30", field: "/d"),
             partnerRef: ref
         )
     }
@@ -278,7 +278,7 @@ struct DealWorld {
             let registrations = DealRegistrations(database: hub.database)
             let bad = DealRegistrationFields(
                 customerName: "Acme", customerDomain: "not a domain", country: "ZZ", products: [DealProduct(sku: "", quantity: 0)],
-                amount: try Money(amount: "1", currency: "EUR", field: "/amount"), expectedCloseOn: try CalendarDay("2020-01-01", field: "/d")
+                amount: try Money(amount: "1", currency: "EUR", field: "/amount"), expectedCloseOn: try Day("2020-01-01", field: "/d")
             )
             await #expect {
                 try await registrations.create(world.partner.ownerCaller, vendor: world.vendor.id, bad)

@@ -78,13 +78,13 @@ import Testing
             let opportunities = Opportunities(database: hub.database)
             let early = try await opportunities.create(
                 a.ownerCaller,
-                OpportunityFields(accountID: acme.id, name: "Early", amount: try Self.money("1"), expectedCloseOn: try CalendarDay("2027-01-15", field: "/d"))
+                OpportunityFields(accountID: acme.id, name: "Early", amount: try Self.money("1"), expectedCloseOn: try Day("2027-01-15", field: "/d"))
             )
             let late = try await opportunities.create(
                 a.ownerCaller,
                 OpportunityFields(
                     accountID: globex.id, name: "Late", stage: .negotiation, amount: try Self.money("2"),
-                    expectedCloseOn: try CalendarDay("2027-06-30", field: "/d"), ownerUserID: a.owner.id
+                    expectedCloseOn: try Day("2027-06-30", field: "/d"), ownerUserID: a.owner.id
                 )
             )
             _ = try await opportunities.close(a.ownerCaller, id: early.id, as: .won, reason: nil)
@@ -95,10 +95,10 @@ import Testing
             #expect(try await ids(OpportunityFilter(outcome: .won)) == [early.id])
             #expect(try await ids(OpportunityFilter(ownerUserID: a.owner.id)) == [late.id])
             #expect(try await ids(OpportunityFilter(accountID: acme.id)) == [early.id])
-            #expect(try await ids(OpportunityFilter(closeFrom: try CalendarDay("2027-02-01", field: "/d"))) == [late.id])
-            #expect(try await ids(OpportunityFilter(closeTo: try CalendarDay("2027-01-15", field: "/d"))) == [early.id])
+            #expect(try await ids(OpportunityFilter(closeFrom: try Day("2027-02-01", field: "/d"))) == [late.id])
+            #expect(try await ids(OpportunityFilter(closeTo: try Day("2027-01-15", field: "/d"))) == [early.id])
             await #expect(throws: HubError.invalid("closeTo", "must not be before closeFrom")) {
-                try await ids(OpportunityFilter(closeFrom: try CalendarDay("2027-02-01", field: "/d"), closeTo: try CalendarDay("2027-01-01", field: "/d")))
+                try await ids(OpportunityFilter(closeFrom: try Day("2027-02-01", field: "/d"), closeTo: try Day("2027-01-01", field: "/d")))
             }
         }
     }

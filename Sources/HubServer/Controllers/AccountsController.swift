@@ -90,8 +90,8 @@ extension Optional where Wrapped == String {
     }
 
     /// A `YYYY-MM-DD` day from a body field or query parameter.
-    func day(_ field: String) throws(HubError) -> CalendarDay? {
+    func day(_ field: String) throws(HubError) -> Day? {
         guard let self else { return nil }
-        return try CalendarDay(self, field: field)
+        return try Day(self, field: field)
     }
 }

@@ -51,7 +51,7 @@ struct DealRegistrationsController {
                 try body.money("/amount")
             }
             changes.expectedCloseOn = try container.edit(String.self, forKey: .expectedCloseOn).map { raw throws(HubError) in
-                try CalendarDay(raw, field: "/expectedCloseOn")
+                try Day(raw, field: "/expectedCloseOn")
             }
             changes.partnerRef = try container.edit(String.self, forKey: .partnerRef)
         }

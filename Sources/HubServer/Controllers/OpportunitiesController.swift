@@ -54,7 +54,7 @@ struct OpportunitiesController {
             changes.name = try container.edit(String.self, forKey: .name)
             changes.amount = try container.edit(MoneyBody.self, forKey: .amount).map { body throws(HubError) in try body.money("/amount") }
             changes.expectedCloseOn = try container.edit(String.self, forKey: .expectedCloseOn).map { raw throws(HubError) in
-                try CalendarDay(raw, field: "/expectedCloseOn")
+                try Day(raw, field: "/expectedCloseOn")
             }
             changes.ownerUserID = try container.edit(String.self, forKey: .ownerUserID).map { raw throws(HubError) in
                 try Optional(raw).id("/ownerUserID", "a user id")!

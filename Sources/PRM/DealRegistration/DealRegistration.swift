@@ -42,7 +42,7 @@ public struct VendorDealRegistration: Sendable, Encodable, Equatable {
     public var country: String
     public var products: [DealProduct]
     public var amount: Money
-    public var expectedCloseOn: CalendarDay
+    public var expectedCloseOn: Day
     public var partnerRef: String?
     public var hasConflict: Bool
     public var firstSubmittedAt: Date?
@@ -73,7 +73,7 @@ public struct PartnerDealRegistration: Sendable, Encodable, Equatable {
     public var country: String
     public var products: [DealProduct]
     public var amount: Money
-    public var expectedCloseOn: CalendarDay
+    public var expectedCloseOn: Day
     public var partnerRef: String?
     public var hasConflict: Bool
     public var submittedAt: Date?
@@ -146,12 +146,12 @@ public struct DealRegistrationFields: Sendable {
     public var country: String?
     public var products: [DealProduct]?
     public var amount: Money?
-    public var expectedCloseOn: CalendarDay?
+    public var expectedCloseOn: Day?
     public var partnerRef: String?
 
     public init(
         customerName: String? = nil, customerDomain: String? = nil, country: String? = nil, products: [DealProduct]? = nil,
-        amount: Money? = nil, expectedCloseOn: CalendarDay? = nil, partnerRef: String? = nil
+        amount: Money? = nil, expectedCloseOn: Day? = nil, partnerRef: String? = nil
     ) {
         self.customerName = customerName
         self.customerDomain = customerDomain
@@ -164,7 +164,7 @@ public struct DealRegistrationFields: Sendable {
 
     /// Trims and normalizes every field, collecting every problem at once; a registration needs all but the
     /// domain and the partner's reference, and a close date that has not passed.
-    func validated(today: CalendarDay = .today()) throws(HubError) -> DealRegistrationFields {
+    func validated(today: Day = .today()) throws(HubError) -> DealRegistrationFields {
         var issues: [FieldIssue] = []
         var fields = self
         fields.customerName = cleaned(customerName, "/customerName", max: 200, into: &issues)
@@ -208,7 +208,7 @@ public struct DealRegistrationChanges: Sendable {
     public var country: FieldEdit<String> = .keep
     public var products: FieldEdit<[DealProduct]> = .keep
     public var amount: FieldEdit<Money> = .keep
-    public var expectedCloseOn: FieldEdit<CalendarDay> = .keep
+    public var expectedCloseOn: FieldEdit<Day> = .keep
     public var partnerRef: FieldEdit<String> = .keep
 
     public init() {}

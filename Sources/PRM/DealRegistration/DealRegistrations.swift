@@ -119,7 +119,7 @@ public struct DealRegistrations: Sendable {
             guard try await Self.activePartnership(connection, caller, with: found.vendor, logger: logger) else {
                 throw HubError.conflict("your partnership with this vendor is not active")
             }
-            if try await partnerView(connection, id: id).expectedCloseOn < CalendarDay.today() {
+            if try await partnerView(connection, id: id).expectedCloseOn < Day.today() {
                 throw HubError.invalid("/expectedCloseOn", "is in the past; edit the registration before submitting it")
             }
             // One submission per vendor at a time, stamped after the lock: two partners submitting the same

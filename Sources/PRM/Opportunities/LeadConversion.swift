@@ -14,13 +14,13 @@ public struct LeadConversionRequest: Sendable {
     public var amount: Money?
     /// Defaults to qualification: the lead was qualified.
     public var stage: OpportunityStage?
-    public var expectedCloseOn: CalendarDay?
+    public var expectedCloseOn: Day?
     /// Defaults to the lead's owner.
     public var ownerUserID: UserID?
 
     public init(
         accountID: AccountID? = nil, contactID: ContactID? = nil, opportunityName: String? = nil, amount: Money? = nil,
-        stage: OpportunityStage? = nil, expectedCloseOn: CalendarDay? = nil, ownerUserID: UserID? = nil
+        stage: OpportunityStage? = nil, expectedCloseOn: Day? = nil, ownerUserID: UserID? = nil
     ) {
         self.accountID = accountID
         self.contactID = contactID

@@ -38,7 +38,7 @@ public struct Opportunity: Sendable, Encodable, Equatable {
     public var stage: OpportunityStage
     public var probability: String
     public var amount: Money
-    public var expectedCloseOn: CalendarDay?
+    public var expectedCloseOn: Day?
     public var ownerUserID: UserID?
     public var promotionID: PromotionReference?
     public var promoCode: String?
@@ -74,14 +74,14 @@ public struct OpportunityFields: Sendable {
     public var name: String?
     public var stage: OpportunityStage?
     public var amount: Money?
-    public var expectedCloseOn: CalendarDay?
+    public var expectedCloseOn: Day?
     public var ownerUserID: UserID?
     public var promotionID: PromotionReference?
     public var promoCode: String?
 
     public init(
         accountID: AccountID? = nil, contactID: ContactID? = nil, name: String? = nil, stage: OpportunityStage? = nil,
-        amount: Money? = nil, expectedCloseOn: CalendarDay? = nil, ownerUserID: UserID? = nil, promotionID: PromotionReference? = nil,
+        amount: Money? = nil, expectedCloseOn: Day? = nil, ownerUserID: UserID? = nil, promotionID: PromotionReference? = nil,
         promoCode: String? = nil
     ) {
         self.accountID = accountID
@@ -115,7 +115,7 @@ public struct OpportunityChanges: Sendable {
     public var contactID: FieldEdit<ContactID> = .keep
     public var name: FieldEdit<String> = .keep
     public var amount: FieldEdit<Money> = .keep
-    public var expectedCloseOn: FieldEdit<CalendarDay> = .keep
+    public var expectedCloseOn: FieldEdit<Day> = .keep
     public var ownerUserID: FieldEdit<UserID> = .keep
     public var promotionID: FieldEdit<PromotionReference> = .keep
     public var promoCode: FieldEdit<String> = .keep
@@ -146,13 +146,13 @@ public struct OpportunityFilter: Sendable {
     public var accountID: AccountID?
     public var sourcedByTenantID: TenantID?
     /// Expected to close on or after this day.
-    public var closeFrom: CalendarDay?
+    public var closeFrom: Day?
     /// Expected to close on or before this day.
-    public var closeTo: CalendarDay?
+    public var closeTo: Day?
 
     public init(
         stage: OpportunityStage? = nil, outcome: OpportunityOutcome? = nil, ownerUserID: UserID? = nil, accountID: AccountID? = nil,
-        sourcedByTenantID: TenantID? = nil, closeFrom: CalendarDay? = nil, closeTo: CalendarDay? = nil
+        sourcedByTenantID: TenantID? = nil, closeFrom: Day? = nil, closeTo: Day? = nil
     ) {
         self.stage = stage
         self.outcome = outcome
