@@ -131,8 +131,11 @@ public func buildApplication(
         router: try buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "PartnerHub"),
         services: [
-            services.database.client, LeadOfferExpiryService(offers: services.leadOffers, interval: .seconds(60), logger: logger),
-            PromotionCalendarService(promotions: services.promotions, interval: .seconds(300), logger: logger),
+            services.database.client,
+            PeriodicJob(name: "expired lead offers", interval: .seconds(60), logger: logger) { try await services.leadOffers.expireDue() },
+            PeriodicJob(name: "moved promotions along the calendar", interval: .seconds(300), logger: logger) {
+                try await services.promotions.advanceAllDue()
+            },
         ] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger
