@@ -218,7 +218,7 @@ extension Leads {
         let rows = try await connection.query(
             """
             SELECT k.i, l.id FROM jsonb_to_recordset(\(json)::jsonb) AS k(i int, email text, domain text, name text)
-              JOIN hub.leads l ON l.status <> 'merged'
+              JOIN hub.leads l ON l.merged_into_lead_id IS NULL
                    AND ((k.email IS NOT NULL AND l.email = k.email)
                         OR (k.domain IS NOT NULL AND l.company_domain = k.domain AND lower(l.company_name) = lower(k.name)))
              ORDER BY k.i, l.created_at

@@ -66,7 +66,7 @@ public struct Leads: Sendable {
                 )
                 SELECT lead.*, ARRAY(
                     SELECT id FROM hub.leads
-                     WHERE status <> 'merged'
+                     WHERE merged_into_lead_id IS NULL
                        AND ((\(draft.email)::text IS NOT NULL AND email = \(draft.email))
                             OR (\(draft.companyDomain)::text IS NOT NULL AND company_domain = \(draft.companyDomain)
                                 AND lower(company_name) = lower(\(draft.companyName))))
@@ -102,23 +102,20 @@ public struct Leads: Sendable {
 
     /// The tenant's leads, newest first, filtered.
     public func list(_ caller: Caller, filter: LeadFilter, page: PageRequest) async throws -> Page<Lead> {
-        let afterID = try page.afterUUID()
+        var query = FilteredQuery()
+        if let status = filter.status { query.add(status.rawValue) { "status = \($0)::hub.lead_status" } } else { query.add("merged_into_lead_id IS NULL") }
+        if let source = filter.source { query.add(source.rawValue) { "source = \($0)" } }
+        if let owner = filter.ownerUserID { query.add(owner.uuid) { "owner_user_id = \($0)" } }
+        if let from = filter.createdFrom { query.add(from) { "created_at >= \($0)" } }
+        if let before = filter.createdBefore { query.add(before) { "created_at < \($0)" } }
+        if let promotion = filter.promotion { query.add(promotion.uuid) { "promotion_id = \($0)" } }
+        if let after = try page.afterUUID() {
+            query.add(after) { "(created_at, id) < (SELECT created_at, id FROM hub.leads WHERE id = \($0))" }
+        }
         let leads = try await database.withTenant(caller.principal) { connection in
             try await Self.decode(
                 connection.query(
-                    """
-                    SELECT \(unescaped: Self.columns) FROM hub.leads
-                     WHERE (\(filter.status?.rawValue)::hub.lead_status IS NULL AND status <> 'merged'
-                            OR status = \(filter.status?.rawValue)::hub.lead_status)
-                       AND (\(filter.source?.rawValue)::text IS NULL OR source = \(filter.source?.rawValue))
-                       AND (\(filter.ownerUserID?.uuid)::uuid IS NULL OR owner_user_id = \(filter.ownerUserID?.uuid))
-                       AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
-                       AND (\(filter.createdBefore)::timestamptz IS NULL OR created_at < \(filter.createdBefore))
-                       AND (\(filter.promotion?.uuid)::uuid IS NULL OR promotion_id = \(filter.promotion?.uuid))
-                       AND (\(afterID)::uuid IS NULL
-                            OR (created_at, id) < (SELECT created_at, id FROM hub.leads WHERE id = \(afterID)))
-                     ORDER BY created_at DESC, id DESC LIMIT \(page.limit + 1)
-                    """,
+                    query.query(select: "SELECT \(Self.columns) FROM hub.leads", tail: "ORDER BY created_at DESC, id DESC LIMIT $limit", limit: page.limit + 1),
                     logger: database.logger
                 )
             )
