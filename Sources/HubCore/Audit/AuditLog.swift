@@ -27,14 +27,41 @@ public enum AuditLog {
         logger: Logger
     ) async throws {
         let detailsJSON = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
-        try await connection.query(
-            """
-            INSERT INTO hub.audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id, details)
-            VALUES (\(caller.tenantID.uuid), \(caller.principal.userID?.uuid), \(action), \(targetType), \(targetID),
-                    \(caller.requestID), \(detailsJSON)::jsonb)
-            """,
-            logger: logger
+        let insert = InsertAuditEntry(
+            tenant: caller.tenantID.uuid, actor: caller.principal.userID?.uuid, action: action, targetType: targetType,
+            targetID: targetID, requestID: caller.requestID, details: detailsJSON
         )
+        for try await _ in try await connection.execute(insert, logger: logger) {}
+    }
+
+    /// Every change writes one: prepared once per connection.
+    struct InsertAuditEntry: PostgresPreparedStatement {
+        typealias Row = ()
+        static let sql = """
+            INSERT INTO hub.audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id, details)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+            """
+        let tenant: UUID
+        let actor: UUID?
+        let action: String
+        let targetType: String
+        let targetID: String?
+        let requestID: String?
+        let details: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 7)
+            try bindings.append(tenant)
+            try bindings.append(actor)
+            try bindings.append(action)
+            try bindings.append(targetType)
+            try bindings.append(targetID)
+            try bindings.append(requestID)
+            try bindings.append(details)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
     }
 
     /// The tenant's entries, newest first.

@@ -63,14 +63,9 @@ public struct HubDatabase: Sendable {
             try await connection.query("BEGIN", logger: logger)
             do {
                 let operatorFlag = asOperator ? "on" : ""
-                try await connection.query(
-                    """
-                    SELECT set_config('app.tenant_id', \(tenant), true),
-                           set_config('app.user_id', \(user), true),
-                           set_config('app.operator', \(operatorFlag), true)
-                    """,
-                    logger: logger
-                )
+                for try await _ in try await connection.execute(
+                    SetScope(tenant: tenant, user: user, operatorFlag: operatorFlag), logger: logger
+                ) {}
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)
                 return result
@@ -103,4 +98,25 @@ public struct HubDatabase: Sendable {
             }
         }
     }
+}
+
+/// The transaction's scope: every request runs it, so it is prepared once per connection, not planned each time.
+struct SetScope: PostgresPreparedStatement {
+    typealias Row = ()
+    static let sql = """
+        SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.operator', $3, true)
+        """
+    let tenant: String
+    let user: String
+    let operatorFlag: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        try bindings.append(tenant)
+        try bindings.append(user)
+        try bindings.append(operatorFlag)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
 }

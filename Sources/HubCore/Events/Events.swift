@@ -43,15 +43,42 @@ public enum Events {
         let json = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
         var tenants = [caller.tenantID.uuid]
         for partner in partners where !tenants.contains(partner.uuid) { tenants.append(partner.uuid) }
-        try await connection.query(
-            """
-            INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
-            SELECT t, \(type), \(subject.type), \(subject.id), \(caller.tenantID.uuid), \(caller.principal.userID?.uuid),
-                   \(caller.requestID), \(json)::jsonb
-              FROM unnest(\(tenants)::uuid[]) AS t
-            """,
-            logger: logger
+        let insert = InsertEvent(
+            tenants: tenants, type: type, subject: subject, actorTenant: caller.tenantID.uuid, actorUser: caller.principal.userID?.uuid,
+            requestID: caller.requestID, payload: json
         )
+        for try await _ in try await connection.execute(insert, logger: logger) {}
+    }
+
+    /// Every change records one: prepared once per connection.
+    struct InsertEvent: PostgresPreparedStatement {
+        typealias Row = ()
+        static let sql = """
+            INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
+            SELECT t, $2, $3, $4, $5, $6, $7, $8::jsonb FROM unnest($1::uuid[]) AS t
+            """
+        let tenants: [UUID]
+        let type: String
+        let subject: EventSubject
+        let actorTenant: UUID
+        let actorUser: UUID?
+        let requestID: String?
+        let payload: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 8)
+            try bindings.append(tenants)
+            try bindings.append(type)
+            try bindings.append(subject.type)
+            try bindings.append(subject.id)
+            try bindings.append(actorTenant)
+            try bindings.append(actorUser)
+            try bindings.append(requestID)
+            try bindings.append(payload)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
     }
 
     /// Records the same `type` and `data` on each of `subjects`, for the caller's tenant: a bulk change

@@ -94,9 +94,29 @@ public struct Authenticator: Sendable {
 
     /// The principal of a live API token, or `nil`.
     public func principal(forAPIToken token: String) async throws -> Principal? {
-        try await resolve(
-            "SELECT tenant_id, user_id, role::text, hub_operator, credential_id FROM hub.resolve_api_token(\(Secrets.hash(token)))"
-        )
+        try await database.withoutTransaction { connection in
+            try await connection.execute(ResolveAPIToken(hash: Secrets.hash(token)), logger: database.logger).first { _ in true }
+        }
+    }
+
+    /// Every token-authenticated request runs it: prepared once per connection.
+    struct ResolveAPIToken: PostgresPreparedStatement {
+        static let sql = "SELECT tenant_id, user_id, role::text, hub_operator, credential_id FROM hub.resolve_api_token($1)"
+        let hash: Data
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            try bindings.append(ByteBuffer(bytes: hash))
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Principal {
+            let (tenant, user, role, isOperator, credential) = try row.decode((UUID, UUID, String, Bool, UUID).self)
+            return Principal(
+                tenantID: TenantID(tenant), userID: UserID(user), role: Role(rawValue: role) ?? .member, isHubOperator: isOperator,
+                credentialID: CredentialID(credential)
+            )
+        }
     }
 
     private func resolve(_ query: PostgresQuery) async throws -> Principal? {
