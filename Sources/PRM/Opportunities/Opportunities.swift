@@ -294,7 +294,7 @@ public struct Opportunities: Sendable {
                     amount: Money(stored: try columns[5].decode(String.self), currency: try columns[6].decode(String.self)),
                     expectedCloseOn: try columns[7].decode(String?.self).map { Day(stored: $0) },
                     ownerUserID: try columns[8].decode(UUID?.self).map { UserID($0) },
-                    promotionID: try columns[9].decode(UUID?.self).map { PromotionReference($0) },
+                    promotionID: try columns[9].decode(UUID?.self).map { PromotionID($0) },
                     promoCode: try columns[10].decode(String?.self),
                     leadID: try columns[11].decode(UUID?.self).map { LeadID($0) },
                     dealRegistrationID: try columns[12].decode(UUID?.self).map { DealRegistrationID($0) },

@@ -5,10 +5,6 @@ public enum OpportunityKind {}
 /// A sales opportunity of one tenant.
 public typealias OpportunityID = Identifier<OpportunityKind>
 
-public enum PromotionReferenceKind {}
-/// The promotion an opportunity is attributed to; not checked against a table yet (promotions arrive later).
-public typealias PromotionReference = Identifier<PromotionReferenceKind>
-
 /// The fixed sales pipeline, in order. An open opportunity may move to any other stage.
 public enum OpportunityStage: String, Sendable, Codable, CaseIterable {
     case prospecting, qualification, proposal, negotiation
@@ -40,7 +36,7 @@ public struct Opportunity: Sendable, Encodable, Equatable {
     public var amount: Money
     public var expectedCloseOn: Day?
     public var ownerUserID: UserID?
-    public var promotionID: PromotionReference?
+    public var promotionID: PromotionID?
     public var promoCode: String?
     /// The lead this opportunity was converted from.
     public var leadID: LeadID?
@@ -76,12 +72,12 @@ public struct OpportunityFields: Sendable {
     public var amount: Money?
     public var expectedCloseOn: Day?
     public var ownerUserID: UserID?
-    public var promotionID: PromotionReference?
+    public var promotionID: PromotionID?
     public var promoCode: String?
 
     public init(
         accountID: AccountID? = nil, contactID: ContactID? = nil, name: String? = nil, stage: OpportunityStage? = nil,
-        amount: Money? = nil, expectedCloseOn: Day? = nil, ownerUserID: UserID? = nil, promotionID: PromotionReference? = nil,
+        amount: Money? = nil, expectedCloseOn: Day? = nil, ownerUserID: UserID? = nil, promotionID: PromotionID? = nil,
         promoCode: String? = nil
     ) {
         self.accountID = accountID
@@ -117,7 +113,7 @@ public struct OpportunityChanges: Sendable {
     public var amount: FieldEdit<Money> = .keep
     public var expectedCloseOn: FieldEdit<Day> = .keep
     public var ownerUserID: FieldEdit<UserID> = .keep
-    public var promotionID: FieldEdit<PromotionReference> = .keep
+    public var promotionID: FieldEdit<PromotionID> = .keep
     public var promoCode: FieldEdit<String> = .keep
 
     public init() {}
