@@ -118,11 +118,14 @@ import Testing
                     )
                 }
             }
-            await #expect(throws: HubError.throttled(retryAfterSeconds: 60)) {
+            // The lock is 60 s from the third failure; on a slow machine a second or two may pass before the check.
+            let error = await #expect(throws: HubError.self) {
                 try await hub.services.authenticator.login(
                     email: "owner@alpha.example", password: TestHub.password, clientAddress: "192.0.2.7", requestID: "r"
                 )
             }
+            guard case .throttled(let retryAfter)? = error else { Issue.record("not throttled: \(String(describing: error))"); return }
+            #expect((55...60).contains(retryAfter))
         }
     }
 
