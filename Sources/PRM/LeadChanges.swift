@@ -18,14 +18,19 @@ public struct LeadChanges: Sendable {
 
     /// The lead's fields with the edits applied, as a draft to validate like a new lead.
     func applied(to lead: Lead) -> LeadDraft {
-        LeadDraft(
-            source: lead.source, companyName: companyName.applied(to: lead.companyName),
-            companyDomain: companyDomain.applied(to: lead.companyDomain), firstName: firstName.applied(to: lead.firstName),
-            lastName: lastName.applied(to: lead.lastName), email: email.applied(to: lead.email), phone: phone.applied(to: lead.phone),
-            country: country.applied(to: lead.country), region: region.applied(to: lead.region),
-            ownerUserID: ownerUserID.applied(to: lead.ownerUserID), estimatedValue: estimatedValue.applied(to: lead.estimatedValue),
-            notes: notes.applied(to: lead.notes)
-        )
+        var draft = lead.draft
+        draft.companyName = companyName.applied(to: draft.companyName)
+        draft.companyDomain = companyDomain.applied(to: draft.companyDomain)
+        draft.firstName = firstName.applied(to: draft.firstName)
+        draft.lastName = lastName.applied(to: draft.lastName)
+        draft.email = email.applied(to: draft.email)
+        draft.phone = phone.applied(to: draft.phone)
+        draft.country = country.applied(to: draft.country)
+        draft.region = region.applied(to: draft.region)
+        draft.ownerUserID = ownerUserID.applied(to: draft.ownerUserID)
+        draft.estimatedValue = estimatedValue.applied(to: draft.estimatedValue)
+        draft.notes = notes.applied(to: draft.notes)
+        return draft
     }
 }
 

@@ -107,7 +107,7 @@ extension Leads {
             }
             return LeadImportReport(
                 dryRun: dryRun, rows: table.rows.count, imported: dryRun ? 0 : toInsert.count, rejected: rejected, duplicates: duplicates,
-                ignoredColumns: layout.compactMap { $0 == nil ? nil : ($0!.isImported ? nil : $0!.header) },
+                ignoredColumns: layout.compactMap { $0 }.filter { !$0.isImported }.map(\.header),
                 created: dryRun ? [] : toInsert.map { .init(line: $0.line, leadID: $0.id) }
             )
         }
