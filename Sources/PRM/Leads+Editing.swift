@@ -14,12 +14,10 @@ extension Leads {
             if changed.contains("ownerUserID"), let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
             try await write(connection, id: id, draft)
             let fields = changed.joined(separator: ",")
-            try await AuditLog.record(
-                connection, caller, action: "lead.update", targetType: "lead", targetID: id.description, details: ["fields": fields],
-                logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "lead.updated", subject: EventSubject("lead", id.uuid), data: ["fields": fields], logger: database.logger
+                connection, caller, "lead.updated", subject: EventSubject("lead", id.uuid), data: ["fields": fields],
+                audit: AuditRecord(action: "lead.update", targetType: "lead", targetID: id.description, details: ["fields": fields]),
+                logger: database.logger
             )
             return try await fetch(connection, id: id, lock: false)
         }

@@ -48,55 +48,22 @@ public struct Leads: Sendable {
         return try await database.withTenant(caller.principal) { connection in
             if let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
             let attribution = try await attributionTarget(connection, caller, draft)
-            // One statement: the lead, its first status change, and the duplicates it may be (read from the
-            // snapshot before the insert, so the new lead is not its own duplicate).
-            let rows = try await connection.query(
-                """
-                WITH lead AS (
-                    INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
-                                           country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
-                    VALUES (\(caller.tenantID.uuid), \(id.uuid), \(draft.source.rawValue), \(draft.companyName), \(draft.companyDomain),
-                            \(draft.firstName), \(draft.lastName), \(draft.email), \(draft.phone), \(draft.country), \(draft.region),
-                            \(draft.ownerUserID?.uuid), \(draft.estimatedValue?.amount)::numeric, \(draft.estimatedValue?.currency), \(draft.notes),
-                            \(attribution?.promotionID.uuid))
-                    RETURNING \(unescaped: Self.columns)
-                ), first_change AS (
-                    INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
-                    VALUES (\(caller.tenantID.uuid), \(id.uuid), 1, NULL, 'new', \(caller.principal.userID?.uuid))
-                )
-                SELECT lead.*, ARRAY(
-                    SELECT id FROM hub.leads
-                     WHERE merged_into_lead_id IS NULL
-                       AND ((\(draft.email)::text IS NOT NULL AND email = \(draft.email))
-                            OR (\(draft.companyDomain)::text IS NOT NULL AND company_domain = \(draft.companyDomain)
-                                AND lower(company_name) = lower(\(draft.companyName))))
-                     ORDER BY created_at LIMIT 20)
-                  FROM lead
-                """,
-                logger: database.logger
+            let insert = InsertLead(
+                tenant: caller.tenantID, id: id, draft: draft, promotion: attribution?.promotionID, by: caller.principal.userID
             )
-            var created: [CreatedLead] = []
-            for try await row in rows {
-                let columns = row.makeRandomAccess()
-                created.append(
-                    CreatedLead(
-                        lead: try Self.lead(from: columns),
-                        possibleDuplicates: try columns[Self.columnCount].decode([UUID].self).map { LeadID($0) }
-                    )
-                )
-            }
-            try await AuditLog.record(
-                connection, caller, action: "lead.create", targetType: "lead", targetID: id.description,
-                details: ["source": draft.source.rawValue], logger: database.logger
-            )
+            var inserted: CreatedLead?
+            for try await row in try await connection.execute(insert, logger: database.logger) { inserted = row }
+            // INSERT … RETURNING yields its row or fails; this only keeps a surprise from crashing the server.
+            guard let created = inserted else { throw HubError.conflict("the lead could not be created; try again") }
             try await Events.record(
-                connection, caller, "lead.created", subject: EventSubject("lead", id.uuid),
-                data: ["source": draft.source.rawValue], logger: database.logger
+                connection, caller, "lead.created", subject: EventSubject("lead", id.uuid), data: ["source": draft.source.rawValue],
+                audit: AuditRecord(action: "lead.create", targetType: "lead", targetID: id.description, details: ["source": draft.source.rawValue]),
+                logger: database.logger
             )
             if let attribution {
                 try await PromotionAttribution.record(connection, caller, objectType: "lead", objectID: id.uuid, attribution, logger: database.logger)
             }
-            return created[0]
+            return created
         }
     }
 
@@ -156,13 +123,14 @@ public struct Leads: Sendable {
                 logger: database.logger
             )
             try await Self.recordChange(connection, caller, lead: id, from: current.status, to: next, reason: reason, logger: database.logger)
-            try await AuditLog.record(
-                connection, caller, action: "lead.status", targetType: "lead", targetID: id.description,
-                details: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "lead.status_changed", subject: EventSubject("lead", id.uuid),
-                data: ["from": current.status.rawValue, "to": next.rawValue], logger: database.logger
+                data: ["from": current.status.rawValue, "to": next.rawValue],
+                audit: AuditRecord(
+                    action: "lead.status", targetType: "lead", targetID: id.description,
+                    details: ["from": current.status.rawValue, "to": next.rawValue]
+                ),
+                logger: database.logger
             )
             return try await fetch(connection, id: id, lock: false)
         }

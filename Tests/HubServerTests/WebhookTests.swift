@@ -113,7 +113,7 @@ import Testing
     @Test func aSlowEndpointDoesNotHoldUpTheOthers() async throws {
         try await TestHub.with { hub in
             let a = try await hub.makeTenant("alpha")
-            try await Receiver.with(delay: .seconds(6)) { slow in
+            try await Receiver.with(delay: .seconds(14)) { slow in
                 try await Receiver.with { fast in
                     let slowEndpoint = try await hub.services.webhooks.create(a.ownerCaller, url: slow.url, events: nil, active: nil, description: nil)
                     let fastEndpoint = try await hub.services.webhooks.create(a.ownerCaller, url: fast.url, events: nil, active: nil, description: nil)
@@ -123,11 +123,12 @@ import Testing
                     // The requests that raised the events did not wait for any delivery.
                     let sentDuringRequests = await slow.log.requests.count + fast.log.requests.count
                     #expect(sentDuringRequests == 0)
-                    // Two slots for six deliveries, three of them to an endpoint that takes 3 s to time out.
+                    // Two slots for six deliveries, three of them to an endpoint that takes 10 s to time out (long
+                    // enough for the fast three on a loaded machine).
                     var settings = Self.quickSender
                     settings.concurrency = 2
-                    settings.requestTimeout = .seconds(3)
-                    settings.lease = .seconds(10)
+                    settings.requestTimeout = .seconds(10)
+                    settings.lease = .seconds(20)
                     try await Self.runningSender(hub, settings: settings) {
                         _ = try await Self.eventually {
                             let delivered = try await hub.services.webhooks.deliveries(
@@ -147,7 +148,7 @@ import Testing
                         let timedOut = try await Self.eventually {
                             try await hub.services.webhooks.delivery(a.ownerCaller, endpoint: slowEndpoint.endpoint.id, id: first.id).attemptLog?.first
                         }
-                        #expect(timedOut.statusCode == nil && timedOut.error == "timeout" && timedOut.durationMilliseconds >= 2900)
+                        #expect(timedOut.statusCode == nil && timedOut.error == "timeout" && timedOut.durationMilliseconds >= 9900)
                     }
                 }
             }

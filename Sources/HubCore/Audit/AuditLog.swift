@@ -14,6 +14,23 @@ public struct AuditEntry: Sendable, Encodable, Equatable {
     public var details: [String: String]
 }
 
+/// An audit entry to write along with the change's event: `Events.record(…, audit:)`.
+public struct AuditRecord: Sendable {
+    public var action: String
+    public var targetType: String
+    public var targetID: String?
+    public var details: [String: String]
+
+    public init(action: String, targetType: String, targetID: String?, details: [String: String] = [:]) {
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.details = details
+    }
+
+    func detailsJSON() throws -> String { String(decoding: try JSONEncoder().encode(details), as: UTF8.self) }
+}
+
 /// The tenant's append-only audit trail, written in the same transaction as each change.
 public enum AuditLog {
     /// Records `action` on the target; call it inside the transaction that makes the change.
@@ -26,10 +43,10 @@ public enum AuditLog {
         details: [String: String] = [:],
         logger: Logger
     ) async throws {
-        let detailsJSON = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+        let record = AuditRecord(action: action, targetType: targetType, targetID: targetID, details: details)
         let insert = InsertAuditEntry(
             tenant: caller.tenantID.uuid, actor: caller.principal.userID?.uuid, action: action, targetType: targetType,
-            targetID: targetID, requestID: caller.requestID, details: detailsJSON
+            targetID: targetID, requestID: caller.requestID, details: try record.detailsJSON()
         )
         for try await _ in try await connection.execute(insert, logger: logger) {}
     }

@@ -212,12 +212,10 @@ public struct WebhookEndpoints: Sendable {
     private func recordChange(
         _ connection: PostgresConnection, _ caller: Caller, id: WebhookEndpointID, action: String, details: [String: String]
     ) async throws {
-        try await AuditLog.record(
-            connection, caller, action: "webhook.\(action)", targetType: "webhook_endpoint", targetID: id.description, details: details,
-            logger: database.logger
-        )
         try await Events.record(
-            connection, caller, "webhook.\(action)", subject: EventSubject("webhook_endpoint", id.uuid), data: details, logger: database.logger
+            connection, caller, "webhook.\(action)", subject: EventSubject("webhook_endpoint", id.uuid), data: details,
+            audit: AuditRecord(action: "webhook.\(action)", targetType: "webhook_endpoint", targetID: id.description, details: details),
+            logger: database.logger
         )
     }
 

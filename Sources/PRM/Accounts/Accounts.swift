@@ -40,10 +40,11 @@ public struct Accounts: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "account.update", targetType: "account", targetID: id.description, logger: database.logger
+            try await Events.record(
+                connection, caller, "account.updated", subject: EventSubject("account", id.uuid),
+                audit: AuditRecord(action: "account.update", targetType: "account", targetID: id.description),
+                logger: database.logger
             )
-            try await Events.record(connection, caller, "account.updated", subject: EventSubject("account", id.uuid), logger: database.logger)
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }
     }
@@ -104,8 +105,11 @@ public struct Accounts: Sendable {
             logger: logger
         )
         let account = try await decode(rows).first!
-        try await AuditLog.record(connection, caller, action: "account.create", targetType: "account", targetID: id.description, logger: logger)
-        try await Events.record(connection, caller, "account.created", subject: EventSubject("account", id.uuid), logger: logger)
+        try await Events.record(
+            connection, caller, "account.created", subject: EventSubject("account", id.uuid),
+            audit: AuditRecord(action: "account.create", targetType: "account", targetID: id.description),
+            logger: logger
+        )
         return account
     }
 

@@ -39,10 +39,11 @@ public struct Contacts: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "contact.update", targetType: "contact", targetID: id.description, logger: database.logger
+            try await Events.record(
+                connection, caller, "contact.updated", subject: EventSubject("contact", id.uuid),
+                audit: AuditRecord(action: "contact.update", targetType: "contact", targetID: id.description),
+                logger: database.logger
             )
-            try await Events.record(connection, caller, "contact.updated", subject: EventSubject("contact", id.uuid), logger: database.logger)
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }
     }
@@ -99,8 +100,11 @@ public struct Contacts: Sendable {
             logger: logger
         )
         let contact = try await decode(rows).first!
-        try await AuditLog.record(connection, caller, action: "contact.create", targetType: "contact", targetID: id.description, logger: logger)
-        try await Events.record(connection, caller, "contact.created", subject: EventSubject("contact", id.uuid), logger: logger)
+        try await Events.record(
+            connection, caller, "contact.created", subject: EventSubject("contact", id.uuid),
+            audit: AuditRecord(action: "contact.create", targetType: "contact", targetID: id.description),
+            logger: logger
+        )
         return contact
     }
 

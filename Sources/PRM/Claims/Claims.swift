@@ -102,12 +102,10 @@ public struct Claims: Sendable {
                 )
             }
             let data = ["promotion": promotion.id.description, "claimed": Money.stored(total, promotion.currency).amount, "currency": promotion.currency]
-            try await AuditLog.record(
-                connection, caller, action: "claim.submit", targetType: "claim", targetID: id.description, details: data, logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "claim.submitted", subject: EventSubject("claim", id.uuid), data: data,
-                alsoFor: [promotion.ownerTenantID], logger: database.logger
+                connection, caller, "claim.submitted", subject: EventSubject("claim", id.uuid), data: data, alsoFor: [promotion.ownerTenantID],
+                audit: AuditRecord(action: "claim.submit", targetType: "claim", targetID: id.description, details: data),
+                logger: database.logger
             )
             return try await fetch(connection, id: id)
         }
@@ -228,11 +226,9 @@ public struct Claims: Sendable {
                 logger: database.logger
             )
             let data = ["status": outcome.rawValue, "approved": Money.stored(approvedAmount, currency).amount, "currency": currency]
-            try await AuditLog.record(
-                connection, caller, action: "claim.decide", targetType: "claim", targetID: id.description, details: data, logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "claim.decided", subject: EventSubject("claim", id.uuid), data: data, alsoFor: [TenantID(claimant)],
+                audit: AuditRecord(action: "claim.decide", targetType: "claim", targetID: id.description, details: data),
                 logger: database.logger
             )
             return try await fetch(connection, id: id)

@@ -50,13 +50,13 @@ enum DealRegistrationLog {
         let system = Caller(principal: Principal(tenantID: caller.tenantID, userID: nil, role: caller.principal.role), requestID: caller.requestID)
         for (id, vendor, partner, from) in expired {
             try await record(connection, system, registration: id, vendor: vendor, partner: partner, from: from, to: .expired, reason: nil, logger: logger)
-            try await AuditLog.record(
-                connection, system, action: "deal_registration.expire", targetType: "deal_registration", targetID: id.description,
-                details: ["from": from.rawValue], logger: logger
-            )
             try await Events.record(
                 connection, system, "deal.expired", subject: EventSubject("deal_registration", id.uuid), data: ["from": from.rawValue],
-                alsoFor: [caller.tenantID == vendor ? partner : vendor], logger: logger
+                alsoFor: [caller.tenantID == vendor ? partner : vendor],
+                audit: AuditRecord(
+                    action: "deal_registration.expire", targetType: "deal_registration", targetID: id.description, details: ["from": from.rawValue]
+                ),
+                logger: logger
             )
         }
         return expired.count

@@ -100,10 +100,11 @@ public struct DealRegistrations: Sendable {
                 """,
                 logger: logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "deal_registration.update", targetType: "deal_registration", targetID: id.description, logger: logger
+            try await Events.record(
+                connection, caller, "deal.updated", subject: EventSubject("deal_registration", id.uuid),
+                audit: AuditRecord(action: "deal_registration.update", targetType: "deal_registration", targetID: id.description),
+                logger: logger
             )
-            try await Events.record(connection, caller, "deal.updated", subject: EventSubject("deal_registration", id.uuid), logger: logger)
             return try await partnerView(connection, id: id)
         }
     }
@@ -151,12 +152,11 @@ public struct DealRegistrations: Sendable {
                     )
                 }
             }
-            try await AuditLog.record(
-                connection, caller, action: "deal_registration.submit", targetType: "deal_registration", targetID: id.description, logger: logger
-            )
             try await Events.record(
-                connection, caller, "deal.registered", subject: EventSubject("deal_registration", id.uuid),
-                data: ["from": found.status.rawValue], alsoFor: [found.vendor], logger: logger
+                connection, caller, "deal.registered", subject: EventSubject("deal_registration", id.uuid), data: ["from": found.status.rawValue],
+                alsoFor: [found.vendor],
+                audit: AuditRecord(action: "deal_registration.submit", targetType: "deal_registration", targetID: id.description),
+                logger: logger
             )
             return try await partnerView(connection, id: id)
         }

@@ -132,16 +132,16 @@ extension DistributionRules {
                 logger: database.logger
             )
         }
-        try await AuditLog.record(
-            connection, caller, action: "distribution.run", targetType: "distribution_run", targetID: runID.description,
-            details: ["rule": rule.id.description, "leads": String(leads.count), "offers": String(offerCount)], logger: database.logger
-        )
         try await Events.record(
             connection, caller, "distribution.run", subject: EventSubject("distribution_rule", rule.id.uuid),
             data: [
                 "runID": runID.description, "leadCount": String(leads.count), "offerCount": String(offerCount),
                 "reroutedOfferID": rerouting?.description ?? "",
             ],
+            audit: AuditRecord(
+                action: "distribution.run", targetType: "distribution_run", targetID: runID.description,
+                details: ["rule": rule.id.description, "leads": String(leads.count), "offers": String(offerCount)]
+            ),
             logger: database.logger
         )
         return runID

@@ -25,13 +25,14 @@ public struct DistributionRules: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "distribution_rule.create", targetType: "distribution_rule", targetID: rule.id.description,
-                details: ["strategy": rule.strategy.rawValue], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "distribution_rule.created", subject: EventSubject("distribution_rule", rule.id.uuid),
-                data: ["strategy": rule.strategy.rawValue], logger: database.logger
+                data: ["strategy": rule.strategy.rawValue],
+                audit: AuditRecord(
+                    action: "distribution_rule.create", targetType: "distribution_rule", targetID: rule.id.description,
+                    details: ["strategy": rule.strategy.rawValue]
+                ),
+                logger: database.logger
             )
             return try await Self.fetch(connection, id: rule.id, lock: false, logger: database.logger)
         }
@@ -54,13 +55,14 @@ public struct DistributionRules: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "distribution_rule.update", targetType: "distribution_rule", targetID: id.description,
-                details: ["active": String(rule.active)], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "distribution_rule.updated", subject: EventSubject("distribution_rule", id.uuid),
-                data: ["active": String(rule.active)], logger: database.logger
+                data: ["active": String(rule.active)],
+                audit: AuditRecord(
+                    action: "distribution_rule.update", targetType: "distribution_rule", targetID: id.description,
+                    details: ["active": String(rule.active)]
+                ),
+                logger: database.logger
             )
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }

@@ -30,12 +30,10 @@ public struct Surveys: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "survey.create", targetType: "survey", targetID: id.description, details: ["question": question],
-                logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "survey.created", subject: EventSubject("survey", id.uuid), logger: database.logger
+                connection, caller, "survey.created", subject: EventSubject("survey", id.uuid),
+                audit: AuditRecord(action: "survey.create", targetType: "survey", targetID: id.description, details: ["question": question]),
+                logger: database.logger
             )
             try await sendInTransaction(connection, caller, id: id, recipients: recipients)
             return try await fetch(connection, caller, id: id)
@@ -137,13 +135,11 @@ public struct Surveys: Sendable {
                 logger: database.logger
             )
             let answeredAt = try await rows.decode(Date.self).first { _ in true } ?? Date()
-            try await AuditLog.record(
-                connection, caller, action: "survey.answer", targetType: "survey", targetID: id.description, details: ["score": String(score)],
-                logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "survey.answered", subject: EventSubject("survey", id.uuid), data: ["score": String(score)],
-                alsoFor: [survey.owner.id], logger: database.logger
+                alsoFor: [survey.owner.id],
+                audit: AuditRecord(action: "survey.answer", targetType: "survey", targetID: id.description, details: ["score": String(score)]),
+                logger: database.logger
             )
             return SurveyResponse(
                 surveyID: id, respondentTenantID: caller.tenantID, respondentUserID: userID, score: score,

@@ -87,10 +87,11 @@ public struct LeadConversion: Sendable {
             try await Leads.recordChange(connection, caller, lead: id, from: .qualified, to: .converted, reason: nil, logger: logger)
             var links = ["account": account.id.description, "opportunity": opportunity.id.description]
             if let contact { links["contact"] = contact.id.description }
-            try await AuditLog.record(connection, caller, action: "lead.convert", targetType: "lead", targetID: id.description, details: links, logger: logger)
             try await Events.record(
                 connection, caller, "lead.converted", subject: EventSubject("lead", id.uuid),
-                data: links.merging(["from": "qualified", "to": "converted"]) { first, _ in first }, logger: logger
+                data: links.merging(["from": "qualified", "to": "converted"]) { first, _ in first },
+                audit: AuditRecord(action: "lead.convert", targetType: "lead", targetID: id.description, details: links),
+                logger: logger
             )
             let converted = try await Leads.decode(
                 connection.query("SELECT \(unescaped: Leads.columns) FROM hub.leads WHERE id = \(id.uuid)", logger: logger)

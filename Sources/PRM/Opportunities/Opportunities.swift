@@ -45,11 +45,10 @@ public struct Opportunities: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "opportunity.update", targetType: "opportunity", targetID: id.description, logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "opportunity.updated", subject: EventSubject("opportunity", id.uuid), logger: database.logger
+                connection, caller, "opportunity.updated", subject: EventSubject("opportunity", id.uuid),
+                audit: AuditRecord(action: "opportunity.update", targetType: "opportunity", targetID: id.description),
+                logger: database.logger
             )
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }
@@ -70,13 +69,14 @@ public struct Opportunities: Sendable {
             try await Self.recordChange(
                 connection, caller, id: id, from: (current.stage, .open), to: (next, .open), reason: reason, logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "opportunity.stage", targetType: "opportunity", targetID: id.description,
-                details: ["from": current.stage.rawValue, "to": next.rawValue], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "opportunity.stage_changed", subject: EventSubject("opportunity", id.uuid),
-                data: ["from": current.stage.rawValue, "to": next.rawValue], logger: database.logger
+                data: ["from": current.stage.rawValue, "to": next.rawValue],
+                audit: AuditRecord(
+                    action: "opportunity.stage", targetType: "opportunity", targetID: id.description,
+                    details: ["from": current.stage.rawValue, "to": next.rawValue]
+                ),
+                logger: database.logger
             )
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
         }
@@ -219,13 +219,14 @@ public struct Opportunities: Sendable {
             logger: logger
         )
         try await recordChange(connection, caller, id: id, from: nil, to: (stage, .open), reason: nil, logger: logger)
-        try await AuditLog.record(
-            connection, caller, action: "opportunity.create", targetType: "opportunity", targetID: id.description,
-            details: ["amount": amount.amount, "currency": amount.currency], logger: logger
-        )
         try await Events.record(
             connection, caller, "opportunity.created", subject: EventSubject("opportunity", id.uuid),
-            data: ["stage": stage.rawValue, "amount": amount.amount, "currency": amount.currency], logger: logger
+            data: ["stage": stage.rawValue, "amount": amount.amount, "currency": amount.currency],
+            audit: AuditRecord(
+                action: "opportunity.create", targetType: "opportunity", targetID: id.description,
+                details: ["amount": amount.amount, "currency": amount.currency]
+            ),
+            logger: logger
         )
         return try await fetch(connection, id: id, lock: false, logger: logger)
     }

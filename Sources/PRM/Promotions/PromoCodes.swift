@@ -76,13 +76,11 @@ extension Promotions {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "promotion.code_issued", targetType: "promotion", targetID: id.description,
-                details: ["code": code], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "promotion.code_issued", subject: EventSubject("promotion", id.uuid), data: ["code": code],
-                alsoFor: draft.assignedTenantID.map { [$0] } ?? [], logger: database.logger
+                alsoFor: draft.assignedTenantID.map { [$0] } ?? [],
+                audit: AuditRecord(action: "promotion.code_issued", targetType: "promotion", targetID: id.description, details: ["code": code]),
+                logger: database.logger
             )
             return try await codes(connection, promotion: id).first { $0.id == codeID }!
         }

@@ -76,14 +76,15 @@ extension Promotions {
             if let totals, totals.committed.amount.hasPrefix("-") || totals.spent.amount.hasPrefix("-") {
                 throw HubError.invalid("/amount", "this entry would take the commitment or the net spend below zero")
             }
-            try await AuditLog.record(
-                connection, caller, action: "promotion.contribution", targetType: "promotion", targetID: id.description,
-                details: ["kind": kind.rawValue, "amount": signed, "currency": money.currency], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "promotion.budget_recorded", subject: EventSubject("promotion", id.uuid),
                 data: ["kind": kind.rawValue, "amount": signed, "currency": money.currency, "contributor": caller.tenantID.description],
-                alsoFor: promotion.role == .participant ? [promotion.ownerTenantID] : [], logger: database.logger
+                alsoFor: promotion.role == .participant ? [promotion.ownerTenantID] : [],
+                audit: AuditRecord(
+                    action: "promotion.contribution", targetType: "promotion", targetID: id.description,
+                    details: ["kind": kind.rawValue, "amount": signed, "currency": money.currency]
+                ),
+                logger: database.logger
             )
             return try await budget(connection, promotion: promotion)
         }

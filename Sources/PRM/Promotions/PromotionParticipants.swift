@@ -30,13 +30,13 @@ extension Promotions {
             guard try await rows.decode(UUID.self).collect().count == 1 else {
                 throw HubError.conflict("this company is already invited to or taking part in the promotion")
             }
-            try await AuditLog.record(
-                connection, caller, action: "promotion.invite", targetType: "promotion", targetID: id.description,
-                details: ["participant": partner.description], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "promotion.invited", subject: EventSubject("promotion", id.uuid),
-                data: ["participant": partner.description, "name": promotion.name], alsoFor: [partner], logger: database.logger
+                data: ["participant": partner.description, "name": promotion.name], alsoFor: [partner],
+                audit: AuditRecord(
+                    action: "promotion.invite", targetType: "promotion", targetID: id.description, details: ["participant": partner.description]
+                ),
+                logger: database.logger
             )
             return try await participant(connection, promotion: id, tenant: partner)
         }

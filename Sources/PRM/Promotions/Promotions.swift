@@ -45,12 +45,9 @@ public struct Promotions: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "promotion.create", targetType: "promotion", targetID: id.description,
-                details: ["name": draft.name], logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "promotion.created", subject: EventSubject("promotion", id.uuid), data: ["name": draft.name],
+                audit: AuditRecord(action: "promotion.create", targetType: "promotion", targetID: id.description, details: ["name": draft.name]),
                 logger: database.logger
             )
             if let terms = draft.terms { _ = try await insertTerms(connection, caller, promotion: id, version: 1, terms, notify: []) }
@@ -117,10 +114,11 @@ public struct Promotions: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "promotion.update", targetType: "promotion", targetID: id.description, logger: database.logger
+            try await Events.record(
+                connection, caller, "promotion.updated", subject: EventSubject("promotion", id.uuid),
+                audit: AuditRecord(action: "promotion.update", targetType: "promotion", targetID: id.description),
+                logger: database.logger
             )
-            try await Events.record(connection, caller, "promotion.updated", subject: EventSubject("promotion", id.uuid), logger: database.logger)
             return try await fetch(connection, caller, id: id)
         }
     }
@@ -312,13 +310,13 @@ public struct Promotions: Sendable {
         try await connection.query(
             "UPDATE hub.promotions SET terms_version = \(version), updated_at = now() WHERE id = \(id.uuid)", logger: database.logger
         )
-        try await AuditLog.record(
-            connection, caller, action: "promotion.terms_published", targetType: "promotion", targetID: id.description,
-            details: ["version": String(version)], logger: database.logger
-        )
         try await Events.record(
-            connection, caller, "promotion.terms_published", subject: EventSubject("promotion", id.uuid),
-            data: ["version": String(version)], alsoFor: notify, logger: database.logger
+            connection, caller, "promotion.terms_published", subject: EventSubject("promotion", id.uuid), data: ["version": String(version)],
+            alsoFor: notify,
+            audit: AuditRecord(
+                action: "promotion.terms_published", targetType: "promotion", targetID: id.description, details: ["version": String(version)]
+            ),
+            logger: database.logger
         )
         let promotion = try await fetch(connection, caller, id: id)
         return try await Self.terms(connection, promotion: promotion, version: version, logger: database.logger)[0]
@@ -339,13 +337,11 @@ public struct Promotions: Sendable {
         )
         let details = ["from": promotion.storedStatus.rawValue, "to": next.rawValue, "trigger": trigger]
         let happened = next == .active ? "activated" : next.rawValue
-        try await AuditLog.record(
-            connection, caller, action: "promotion.\(happened)", targetType: "promotion", targetID: promotion.id.description,
-            details: details, logger: database.logger
-        )
         try await Events.record(
             connection, caller, "promotion.\(happened)", subject: EventSubject("promotion", promotion.id.uuid), data: details,
-            alsoFor: try await acceptedParticipants(connection, id: promotion.id), logger: database.logger
+            alsoFor: try await acceptedParticipants(connection, id: promotion.id),
+            audit: AuditRecord(action: "promotion.\(happened)", targetType: "promotion", targetID: promotion.id.description, details: details),
+            logger: database.logger
         )
     }
 

@@ -68,13 +68,11 @@ public struct SellThrough: Sendable {
                 "product": draft.product, "quantity": draft.quantity, "amount": draft.amount.amount, "currency": draft.amount.currency,
                 "promotion": draft.promotionID?.description ?? "",
             ]
-            try await AuditLog.record(
-                connection, caller, action: "sell_through.report", targetType: "sell_through_fact", targetID: id.description, details: data,
-                logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "sell_through.reported", subject: EventSubject("sell_through_fact", id.uuid), data: data,
-                alsoFor: [draft.vendorTenantID], logger: database.logger
+                alsoFor: [draft.vendorTenantID],
+                audit: AuditRecord(action: "sell_through.report", targetType: "sell_through_fact", targetID: id.description, details: data),
+                logger: database.logger
             )
             return ReportedSellThrough(fact: try await fetch(connection, id: id), created: true)
         }

@@ -105,13 +105,12 @@ public struct LeadOffers: Sendable {
             case "not_found": throw HubError.notFound("lead offer")
             default: throw try await notOpenNow(connection, caller, id: id)
             }
-            try await AuditLog.record(
-                connection, caller, action: "lead.offer_accept", targetType: "lead_offer", targetID: id.description,
-                details: ["copy": copy.description], logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "lead.offer_accepted", subject: EventSubject("lead_offer", id.uuid),
-                alsoFor: [offer.fromTenantID], logger: database.logger
+                connection, caller, "lead.offer_accepted", subject: EventSubject("lead_offer", id.uuid), alsoFor: [offer.fromTenantID],
+                audit: AuditRecord(
+                    action: "lead.offer_accept", targetType: "lead_offer", targetID: id.description, details: ["copy": copy.description]
+                ),
+                logger: database.logger
             )
             return try await LeadOfferRows.fetch(connection, caller, id: id, logger: database.logger)
         }
@@ -134,13 +133,13 @@ public struct LeadOffers: Sendable {
             guard outcome == "declined" else {
                 throw outcome == "not_found" ? HubError.notFound("lead offer") : try await notOpenNow(connection, caller, id: id)
             }
-            try await AuditLog.record(
-                connection, caller, action: "lead.offer_decline", targetType: "lead_offer", targetID: id.description,
-                details: ["reason": reason.rawValue], logger: database.logger
-            )
             try await Events.record(
-                connection, caller, "lead.offer_declined", subject: EventSubject("lead_offer", id.uuid),
-                data: ["reason": reason.rawValue], alsoFor: [offer.fromTenantID], logger: database.logger
+                connection, caller, "lead.offer_declined", subject: EventSubject("lead_offer", id.uuid), data: ["reason": reason.rawValue],
+                alsoFor: [offer.fromTenantID],
+                audit: AuditRecord(
+                    action: "lead.offer_decline", targetType: "lead_offer", targetID: id.description, details: ["reason": reason.rawValue]
+                ),
+                logger: database.logger
             )
             return try await LeadOfferRows.fetch(connection, caller, id: id, logger: database.logger)
         }
@@ -164,12 +163,11 @@ public struct LeadOffers: Sendable {
                 """,
                 logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "lead.offer_withdraw", targetType: "lead_offer", targetID: id.description, logger: database.logger
-            )
             try await Events.record(
                 connection, caller, "lead.offer_withdrawn", subject: EventSubject("lead_offer", id.uuid),
-                data: ["reason": WithdrawReason.byOrigin.rawValue], alsoFor: [offer.toTenantID], logger: database.logger
+                data: ["reason": WithdrawReason.byOrigin.rawValue], alsoFor: [offer.toTenantID],
+                audit: AuditRecord(action: "lead.offer_withdraw", targetType: "lead_offer", targetID: id.description),
+                logger: database.logger
             )
             return try await LeadOfferRows.fetch(connection, caller, id: id, logger: database.logger)
         }

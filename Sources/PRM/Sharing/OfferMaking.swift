@@ -61,13 +61,14 @@ enum OfferMaking {
             """,
             logger: logger
         )
-        try await AuditLog.record(
-            connection, caller, action: "lead.offer", targetType: "lead_offer", targetID: id.description,
-            details: ["lead": lead.id.description, "to": terms.partner.description], logger: logger
-        )
         try await Events.record(
             connection, caller, "lead.offered", subject: EventSubject("lead_offer", id.uuid),
-            data: ["toTenantID": terms.partner.description, "slaHours": String(terms.slaHours)], alsoFor: [terms.partner], logger: logger
+            data: ["toTenantID": terms.partner.description, "slaHours": String(terms.slaHours)], alsoFor: [terms.partner],
+            audit: AuditRecord(
+                action: "lead.offer", targetType: "lead_offer", targetID: id.description,
+                details: ["lead": lead.id.description, "to": terms.partner.description]
+            ),
+            logger: logger
         )
         try await Events.record(
             connection, caller, "lead.offered", subject: EventSubject("lead", lead.id.uuid),
