@@ -99,11 +99,11 @@ def to_ms(text):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def pgbench(script_text, clients, duration):
+def pgbench(script_text, clients, duration, user="partnerhub_admin"):
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(script_text)
     output = subprocess.run(
-        [tool("pgbench"), "-h", os.path.join(DATA, "run"), "-U", "partnerhub_admin", "-n", "-M", "prepared",
+        [tool("pgbench"), "-h", os.path.join(DATA, "run"), "-U", user, "-n", "-M", "prepared",
          "-c", str(clients), "-j", "2", "-T", str(duration), "-f", script.name, "partnerhub"],
         check=True, capture_output=True, text=True).stdout
     os.unlink(script.name)
@@ -183,6 +183,41 @@ SELECT set_config('app.tenant_id', '00000000-0000-4000-8000-' || lpad(:t::text, 
 INSERT INTO hub.leads ({columns}) VALUES ({tenant_expr}, gen_random_uuid(), {row});
 COMMIT;
 """
+        # The statements the server sends for one POST, in order, as the server's own database role (the SQL
+        # of Leads.InsertLead, SetScope and Events.InsertEventWithAudit): what PostgreSQL alone does per request.
+        server_statements = f"""\\set t random(1, 32)
+\\set n random(1, 1000000000)
+SELECT tenant_id, user_id, role::text, hub_operator, credential_id
+  FROM hub.resolve_api_token(sha256(convert_to('phk_bench_' || lpad(:t::text, 6, '0'), 'UTF8')));
+BEGIN;
+SELECT set_config('app.tenant_id', '00000000-0000-4000-8000-' || lpad(:t::text, 12, '0'), true),
+       set_config('app.user_id', '00000000-0000-4000-9000-' || lpad(:t::text, 12, '0'), true), set_config('app.operator', '', true);
+WITH lead AS (
+    INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
+                           country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
+    VALUES ({tenant_expr}, gen_random_uuid(), 'api', 'Analytical Engines Ltd', NULL, 'Ada', 'Lovelace', 'ada' || :n || '@example.com', NULL,
+            'GB', NULL, NULL, '1250.00'::text::numeric, 'EUR', NULL, NULL)
+    RETURNING *
+), first_change AS (
+    INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
+    SELECT tenant_id, id, 1, NULL, 'new', ('00000000-0000-4000-9000-' || lpad(:t::text, 12, '0'))::uuid FROM lead
+)
+SELECT lead.*, ARRAY(
+    SELECT id FROM hub.leads
+     WHERE merged_into_lead_id IS NULL AND email = 'ada' || :n || '@example.com'
+     ORDER BY created_at LIMIT 20)
+  FROM lead;
+WITH audit AS (
+    INSERT INTO hub.audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id, details)
+    VALUES ({tenant_expr}, ('00000000-0000-4000-9000-' || lpad(:t::text, 12, '0'))::uuid, 'lead.create', 'lead', gen_random_uuid()::text,
+            'bench', '{{"source":"api"}}'::jsonb)
+)
+INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
+SELECT t, 'lead.created', 'lead', gen_random_uuid(), t, ('00000000-0000-4000-9000-' || lpad(:t::text, 12, '0'))::uuid, 'bench',
+       '{{"source":"api"}}'::jsonb
+  FROM unnest(ARRAY[{tenant_expr}]) AS t;
+COMMIT;
+"""
         keyset = f"""\\set t random(1, {args.tenants})
 SELECT id, status, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
        owner_user_id, estimated_amount, currency, notes, created_at, updated_at
@@ -196,6 +231,8 @@ SELECT id, status, source, company_name, company_domain, first_name, last_name, 
         results.append(("pgbench: bare INSERT of the same row (32 clients)", bare, bare_latency, None, 0))
         rls, rls_latency = pgbench(rls_insert, 32, d)
         results.append(("pgbench: set tenant + INSERT under RLS, one transaction (32 clients)", rls, rls_latency, None, 0))
+        same, same_latency = pgbench(server_statements, 32, d, user="hub_app")
+        results.append(("pgbench: the server's own statements for one POST, as its role (32 clients)", same, same_latency, None, 0))
         for connections in (1, 8):
             rate, p50, p99, failures = wrk(get, base, connections, d)
             results.append((f"GET /api/v1/leads?limit=50, random tenant (wrk, {connections} connection{'s' if connections > 1 else ''})",
@@ -209,7 +246,8 @@ SELECT id, status, source, company_name, company_domain, first_name, last_name, 
         for name, rate, p50, p99, failures in results:
             print(f"| {name} | {rate:,.0f} | {p50:.2f} | {'' if p99 is None else f'{p99:.2f}'} | {failures} |")
         post_rate = results[0][1]
-        print(f"\nPOST /api/v1/leads = {post_rate / bare:.0%} of the bare INSERT, {post_rate / rls:.0%} of the RLS transaction")
+        print(f"\nPOST /api/v1/leads = {post_rate / bare:.0%} of the bare INSERT, {post_rate / rls:.0%} of the RLS transaction, "
+              f"{post_rate / same:.0%} of the server's own statements")
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=60)

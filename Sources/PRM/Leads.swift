@@ -47,7 +47,9 @@ public struct Leads: Sendable {
         let id = LeadID()
         return try await database.withTenant(caller.principal) { connection in
             if let owner = draft.ownerUserID { try await checkOwner(connection, owner) }
-            let attribution = try await attributionTarget(connection, caller, draft)
+            let attribution = try await PromotionAttribution.target(
+                connection, caller, code: draft.promoCode, promotion: draft.promotionID, logger: database.logger
+            )
             let insert = InsertLead(
                 tenant: caller.tenantID, id: id, draft: draft, promotion: attribution?.promotionID, by: caller.principal.userID
             )
@@ -155,19 +157,6 @@ public struct Leads: Sendable {
             try await PromotionAttribution.record(connection, caller, objectType: "lead", objectID: id.uuid, target, logger: database.logger)
             return try await fetch(connection, id: id, lock: false)
         }
-    }
-
-    /// The promotion a new lead is attributed to: by its promo code, or by the promotion named.
-    private func attributionTarget(_ connection: PostgresConnection, _ caller: Caller, _ draft: LeadDraft) async throws -> PromotionAttribution.Target? {
-        if let code = draft.promoCode {
-            let target = try await PromotionAttribution.byCode(connection, caller, code: code, field: "/promoCode", logger: database.logger)
-            if let named = draft.promotionID, named != target.promotionID {
-                throw HubError.invalid("/promotionID", "the promo code belongs to another promotion")
-            }
-            return target
-        }
-        guard let named = draft.promotionID else { return nil }
-        return try await PromotionAttribution.byTag(connection, caller, promotion: named, field: "/promotionID", logger: database.logger)
     }
 
     /// What happened to the lead, oldest first: its activity timeline.

@@ -477,4 +477,72 @@ import Testing
             #expect(metrics.leadsAttributed == 1)
         }
     }
+
+    @Test func wonOpportunitiesCountInTheirPromotionsRevenue() async throws {
+        try await TestHub.with { hub in
+            let world = try await PromotionWorld.make(hub)
+            let vendor = world.vendor.ownerCaller
+            let promotion = try await world.activePromotion()
+            let other = try await world.promotions.create(vendor, world.draft("Other"))
+            _ = try await world.promotions.issueCode(vendor, id: promotion.id, PromoCodeDraft(code: "DEAL-10"))
+            let opportunities = Opportunities(database: hub.database)
+            let accounts = Accounts(database: hub.database)
+            let bravo = world.bravo.ownerCaller
+            let account = try await accounts.create(bravo, AccountFields(name: "Acme"))
+
+            // By code, and by the lead it was converted from.
+            let byCode = try await opportunities.create(
+                bravo, OpportunityFields(accountID: account.id, name: "Acme rollout", amount: PromotionWorld.eur("1000"), promoCode: "deal-10")
+            )
+            #expect(byCode.promotionID == promotion.id)
+            #expect(try await world.promotions.codes(vendor, id: promotion.id).first { $0.code == "DEAL-10" }?.uses == 1)
+            let lead = try await hub.services.leads.create(
+                bravo, LeadDraft(companyName: "Globex", estimatedValue: PromotionWorld.eur("400.10"), promotionID: promotion.id)
+            ).lead
+            _ = try await hub.services.leads.changeStatus(bravo, id: lead.id, to: .qualified, reason: nil)
+            let converted = try await LeadConversion(database: hub.database).convert(bravo, lead: lead.id, LeadConversionRequest()).opportunity
+            #expect(converted.promotionID == promotion.id)
+            // Another currency is listed apart; a partner that never joined cannot attribute.
+            let charlieAccount = try await accounts.create(world.charlie.ownerCaller, AccountFields(name: "Initech"))
+            let inDollars = try await opportunities.create(
+                world.charlie.ownerCaller,
+                OpportunityFields(accountID: charlieAccount.id, name: "Initech", amount: try PromotionWorld.money("300", "USD"), promotionID: promotion.id)
+            )
+            let deltaAccount = try await accounts.create(world.delta.ownerCaller, AccountFields(name: "Umbrella"))
+            await #expect(throws: HubError.invalid("/promotionID", "is not a promotion your company runs or has joined")) {
+                try await opportunities.create(
+                    world.delta.ownerCaller,
+                    OpportunityFields(accountID: deltaAccount.id, name: "Umbrella", amount: PromotionWorld.eur("5"), promotionID: promotion.id)
+                )
+            }
+            // Single touch.
+            var retag = OpportunityChanges()
+            retag.promotionID = .set(other.id)
+            await #expect(throws: HubError.conflict("the opportunity is already attributed to a promotion, and stays with it")) {
+                try await opportunities.update(bravo, id: byCode.id, retag)
+            }
+            var unattributed = try await opportunities.create(bravo, OpportunityFields(accountID: account.id, name: "Later", amount: PromotionWorld.eur("7")))
+            var tag = OpportunityChanges()
+            tag.promotionID = .set(promotion.id)
+            unattributed = try await opportunities.update(bravo, id: unattributed.id, tag)
+            #expect(unattributed.promotionID == promotion.id)
+
+            _ = try await opportunities.close(bravo, id: byCode.id, as: .won, reason: nil)
+            _ = try await opportunities.close(bravo, id: converted.id, as: .lost, reason: "went elsewhere")
+            _ = try await opportunities.close(world.charlie.ownerCaller, id: inDollars.id, as: .won, reason: nil)
+            _ = try await world.promotions.contribute(vendor, id: promotion.id, kind: .spend, amount: "250", currency: "EUR", note: nil)
+
+            let metrics = try await world.promotions.promotionMetrics(vendor, promotion: promotion.id, from: .distantPast, to: .distantFuture)
+            #expect(metrics.opportunitiesWon == 2 && metrics.wonRevenue == PromotionWorld.eur("1000.00"))
+            #expect(metrics.wonRevenueInOtherCurrencies == [try PromotionWorld.money("300.00", "USD")])
+            #expect(metrics.sellThroughRevenue.amount == "0.00" && metrics.attributedRevenue.amount == "1000.00")
+            // (1000 − 250) ÷ 250
+            #expect(metrics.roi == "3.0000")
+            // A participant sees its own wins only; a range that ends before them sees none.
+            let bravoView = try await world.promotions.promotionMetrics(bravo, promotion: promotion.id, from: .distantPast, to: .distantFuture)
+            #expect(bravoView.opportunitiesWon == 1 && bravoView.wonRevenue.amount == "1000.00" && bravoView.wonRevenueInOtherCurrencies.isEmpty)
+            let before = try await world.promotions.promotionMetrics(vendor, promotion: promotion.id, from: .distantPast, to: Date(timeIntervalSince1970: 0))
+            #expect(before.opportunitiesWon == 0 && before.wonRevenue.amount == "0.00")
+        }
+    }
 }

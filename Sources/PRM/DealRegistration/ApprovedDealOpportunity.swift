@@ -39,7 +39,8 @@ enum ApprovedDealOpportunity {
         ).validated()
         return try await Opportunities.insert(
             connection, caller, fields,
-            origin: OpportunityOrigin(dealRegistrationID: registration.id, sourcedByTenantID: registration.partnerTenantID), logger: logger
+            origin: OpportunityOrigin(dealRegistrationID: registration.id, sourcedByTenantID: registration.partnerTenantID), attribution: nil,
+            logger: logger
         )
     }}
 

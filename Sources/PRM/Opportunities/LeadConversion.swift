@@ -73,7 +73,10 @@ public struct LeadConversion: Sendable {
                 name: request.opportunityName ?? lead.companyName ?? account.name, stage: request.stage ?? .qualification, amount: amount,
                 expectedCloseOn: request.expectedCloseOn, ownerUserID: owner
             ).validated()
-            let opportunity = try await Opportunities.insert(connection, caller, fields, origin: OpportunityOrigin(leadID: id), logger: logger)
+            let opportunity = try await Opportunities.insert(
+                connection, caller, fields, origin: OpportunityOrigin(leadID: id),
+                attribution: try await PromotionAttribution.of(connection, objectType: "lead", objectID: id.uuid, logger: logger), logger: logger
+            )
             try await connection.query(
                 """
                 UPDATE hub.leads SET status = 'converted', updated_at = now(), closed_at = now(),

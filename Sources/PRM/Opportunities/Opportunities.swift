@@ -17,7 +17,10 @@ public struct Opportunities: Sendable {
         let fields = try fields.validated()
         return try await database.withTenant(caller.principal) { connection in
             try await References.requireAccount(connection, fields.accountID, field: "/accountID", logger: database.logger)
-            return try await Self.insert(connection, caller, fields, origin: OpportunityOrigin(), logger: database.logger)
+            let attribution = try await PromotionAttribution.target(
+                connection, caller, code: fields.promoCode, promotion: fields.promotionID, logger: database.logger
+            )
+            return try await Self.insert(connection, caller, fields, origin: OpportunityOrigin(), attribution: attribution, logger: database.logger)
         }
     }
 
@@ -35,16 +38,29 @@ public struct Opportunities: Sendable {
             if fields.contactID != current.contactID {
                 try await Self.requireContact(connection, fields.contactID, of: current.accountID, logger: database.logger)
             }
+            // Attribution is single touch: an opportunity not yet attributed may be; one that is keeps its promotion.
+            var attribution: PromotionAttribution.Target?
+            if fields.promotionID != current.promotionID || fields.promoCode != current.promoCode {
+                guard current.promotionID == nil else {
+                    throw HubError.conflict("the opportunity is already attributed to a promotion, and stays with it")
+                }
+                attribution = try await PromotionAttribution.target(
+                    connection, caller, code: fields.promoCode, promotion: fields.promotionID, logger: database.logger
+                )
+            }
             try await connection.query(
                 """
                 UPDATE hub.opportunities SET name = \(name), contact_id = \(fields.contactID?.uuid), amount = \(amount.amount)::numeric,
                        currency = \(amount.currency), expected_close_on = \(fields.expectedCloseOn?.description)::date,
-                       owner_user_id = \(fields.ownerUserID?.uuid), promotion_id = \(fields.promotionID?.uuid), promo_code = \(fields.promoCode),
-                       updated_at = now()
+                       owner_user_id = \(fields.ownerUserID?.uuid), promotion_id = \((attribution?.promotionID ?? current.promotionID)?.uuid),
+                       promo_code = \(fields.promoCode), updated_at = now()
                  WHERE id = \(id.uuid)
                 """,
                 logger: database.logger
             )
+            if let attribution {
+                try await PromotionAttribution.record(connection, caller, objectType: "opportunity", objectID: id.uuid, attribution, logger: database.logger)
+            }
             try await Events.record(
                 connection, caller, "opportunity.updated", subject: EventSubject("opportunity", id.uuid),
                 audit: AuditRecord(action: "opportunity.update", targetType: "opportunity", targetID: id.description),
@@ -109,14 +125,14 @@ public struct Opportunities: Sendable {
             try await Self.recordChange(
                 connection, caller, id: id, from: (current.stage, .open), to: (current.stage, outcome), reason: reason, logger: database.logger
             )
-            try await AuditLog.record(
-                connection, caller, action: "opportunity.\(outcome.rawValue)", targetType: "opportunity", targetID: id.description,
-                details: ["amount": current.amount.amount, "currency": current.amount.currency], logger: database.logger
-            )
-            var data = ["amount": current.amount.amount, "currency": current.amount.currency]
-            if let reason { data["reason"] = reason }
+            if outcome == .won, current.promotionID != nil {
+                try await PromotionAttribution.recordWin(connection, opportunity: id, amount: current.amount, logger: database.logger)
+            }
+            let amount = ["amount": current.amount.amount, "currency": current.amount.currency]
             try await Events.record(
-                connection, caller, "opportunity.\(outcome.rawValue)", subject: EventSubject("opportunity", id.uuid), data: data,
+                connection, caller, "opportunity.\(outcome.rawValue)", subject: EventSubject("opportunity", id.uuid),
+                data: amount.merging(reason.map { ["reason": $0] } ?? [:]) { first, _ in first },
+                audit: AuditRecord(action: "opportunity.\(outcome.rawValue)", targetType: "opportunity", targetID: id.description, details: amount),
                 logger: database.logger
             )
             return try await Self.fetch(connection, id: id, lock: false, logger: database.logger)
@@ -196,9 +212,11 @@ public struct Opportunities: Sendable {
     }
 
     /// Inserts validated fields (whose account the caller has checked) as a new open opportunity, with its first
-    /// history row, audited and on the timeline; shared by creation, lead conversion and registration approval.
+    /// history row and its promotion attribution, audited and on the timeline; shared by creation, lead conversion
+    /// and registration approval.
     static func insert(
-        _ connection: PostgresConnection, _ caller: Caller, _ fields: OpportunityFields, origin: OpportunityOrigin, logger: Logger
+        _ connection: PostgresConnection, _ caller: Caller, _ fields: OpportunityFields, origin: OpportunityOrigin,
+        attribution: PromotionAttribution.Target?, logger: Logger
     ) async throws -> Opportunity {
         guard let accountID = fields.accountID, let name = fields.name, let amount = fields.amount else {
             preconditionFailure("validated() guarantees an account, a name and an amount")
@@ -213,12 +231,15 @@ public struct Opportunities: Sendable {
                                            owner_user_id, promotion_id, promo_code, lead_id, deal_registration_id, sourced_by_tenant_id)
             VALUES (\(caller.tenantID.uuid), \(id.uuid), \(accountID.uuid), \(fields.contactID?.uuid), \(name),
                     \(stage.rawValue)::hub.opportunity_stage, \(amount.amount)::numeric, \(amount.currency),
-                    \(fields.expectedCloseOn?.description)::date, \(fields.ownerUserID?.uuid), \(fields.promotionID?.uuid), \(fields.promoCode),
+                    \(fields.expectedCloseOn?.description)::date, \(fields.ownerUserID?.uuid), \(attribution?.promotionID.uuid), \(fields.promoCode),
                     \(origin.leadID?.uuid), \(origin.dealRegistrationID?.uuid), \(origin.sourcedByTenantID?.uuid))
             """,
             logger: logger
         )
         try await recordChange(connection, caller, id: id, from: nil, to: (stage, .open), reason: nil, logger: logger)
+        if let attribution {
+            try await PromotionAttribution.record(connection, caller, objectType: "opportunity", objectID: id.uuid, attribution, logger: logger)
+        }
         try await Events.record(
             connection, caller, "opportunity.created", subject: EventSubject("opportunity", id.uuid),
             data: ["stage": stage.rawValue, "amount": amount.amount, "currency": amount.currency],

@@ -63,6 +63,48 @@ enum PromotionAttribution {
         return Target(promotionID: promotion, ownerTenantID: TenantID(owner), method: .tag, codeID: nil)
     }
 
+    /// The promotion a new object is attributed to: by its promo code (which must then belong to the promotion
+    /// named, if one is), else by the promotion named, else none.
+    static func target(
+        _ connection: PostgresConnection, _ caller: Caller, code: String?, promotion named: PromotionID?, logger: Logger
+    ) async throws -> Target? {
+        if let code {
+            let target = try await byCode(connection, caller, code: code, field: "/promoCode", logger: logger)
+            if let named, named != target.promotionID {
+                throw HubError.invalid("/promotionID", "the promo code belongs to another promotion")
+            }
+            return target
+        }
+        guard let named else { return nil }
+        return try await byTag(connection, caller, promotion: named, field: "/promotionID", logger: logger)
+    }
+
+    /// How the caller's `objectType` object was attributed, to pass on to what it becomes (a converted lead's
+    /// opportunity counts for the lead's promotion, the same way).
+    static func of(_ connection: PostgresConnection, objectType: String, objectID: UUID, logger: Logger) async throws -> Target? {
+        let rows = try await connection.query(
+            """
+            SELECT promotion_id, promotion_owner_tenant_id, method, promo_code_id FROM hub.promotion_attributions
+             WHERE tenant_id = hub.current_tenant() AND object_type = \(objectType) AND object_id = \(objectID)
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, UUID, String, UUID?).self).collect().first.map {
+            Target(promotionID: PromotionID($0.0), ownerTenantID: TenantID($0.1), method: AttributionMethod(rawValue: $0.2) ?? .tag, codeID: $0.3)
+        }
+    }
+
+    /// Records what an attributed opportunity was won for, so that it counts in its promotion's revenue.
+    static func recordWin(_ connection: PostgresConnection, opportunity: OpportunityID, amount: Money, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE hub.promotion_attributions SET won_amount = \(amount.amount)::numeric, won_currency = \(amount.currency), won_at = now()
+             WHERE tenant_id = hub.current_tenant() AND object_type = 'opportunity' AND object_id = \(opportunity.uuid)
+            """,
+            logger: logger
+        )
+    }
+
     /// Records that the caller's `objectType` object counts for the target promotion.
     static func record(
         _ connection: PostgresConnection, _ caller: Caller, objectType: String, objectID: UUID, _ target: Target, logger: Logger

@@ -13,6 +13,13 @@ public struct PromotionMetrics: Sendable, Encodable, Equatable {
     public var leadsAttributed: Int
     /// Sell-through referencing the promotion whose period starts in the range.
     public var sellThroughUnits: String
+    public var sellThroughRevenue: Money
+    /// Opportunities attributed to the promotion (by code, tag, or their lead's attribution) won in the range, and
+    /// what they were won for in the promotion's currency. Wins in other currencies are listed apart, never converted.
+    public var opportunitiesWon: Int
+    public var wonRevenue: Money
+    public var wonRevenueInOtherCurrencies: [Money]
+    /// Sell-through revenue plus won revenue, in the promotion's currency.
     public var attributedRevenue: Money
     /// Committed: commitments and adjustments recorded before `to`. Spent: spend − refund in the range.
     public var contributors: [ContributorTotals]
@@ -65,25 +72,40 @@ extension Promotions {
                 """,
                 logger: database.logger
             ).decode(Int.self).collect()[0]
-            let (units, revenue, committed, spent, roi) = try await connection.query(
+            let (units, factRevenue, won, wonRevenue, revenue, committed, spent, roi) = try await connection.query(
                 """
                 WITH facts AS (
                     SELECT coalesce(sum(quantity), 0) AS units, coalesce(sum(amount), 0) AS revenue FROM hub.sell_through_facts
                      WHERE tenant_id = \(owner) AND promotion_id = \(id.uuid) AND currency = \(promotion.currency)
                        AND period_start >= (\(from)::timestamptz AT TIME ZONE 'UTC')::date
                        AND period_start < (\(to)::timestamptz AT TIME ZONE 'UTC')::date
+                ), wins AS (
+                    SELECT count(*) AS won, coalesce(sum(won_amount) FILTER (WHERE won_currency = \(promotion.currency)), 0) AS revenue
+                      FROM hub.promotion_attributions
+                     WHERE promotion_owner_tenant_id = \(owner) AND promotion_id = \(id.uuid) AND object_type = 'opportunity'
+                       AND won_at >= \(from) AND won_at < \(to)
                 ), budget AS (
                     SELECT coalesce(sum(amount) FILTER (WHERE kind IN ('commit', 'adjust') AND at < \(to)), 0) AS committed,
                            coalesce(sum(amount) FILTER (WHERE kind = 'spend' AND at >= \(from) AND at < \(to)), 0)
                          - coalesce(sum(amount) FILTER (WHERE kind = 'refund' AND at >= \(from) AND at < \(to)), 0) AS spent
                       FROM hub.promotion_contributions WHERE promotion_owner_tenant_id = \(owner) AND promotion_id = \(id.uuid)
                 )
-                SELECT facts.units::text, facts.revenue::text, budget.committed::text, budget.spent::text,
-                       round((facts.revenue - budget.spent) / nullif(budget.spent, 0), 4)::text
-                  FROM facts, budget
+                SELECT facts.units::text, facts.revenue::text, wins.won, wins.revenue::text, (facts.revenue + wins.revenue)::text,
+                       budget.committed::text, budget.spent::text,
+                       round((facts.revenue + wins.revenue - budget.spent) / nullif(budget.spent, 0), 4)::text
+                  FROM facts, wins, budget
                 """,
                 logger: database.logger
-            ).decode((String, String, String, String, String?).self).collect()[0]
+            ).decode((String, String, Int, String, String, String, String, String?).self).collect()[0]
+            let otherCurrencyWins = try await connection.query(
+                """
+                SELECT won_currency, sum(won_amount)::text FROM hub.promotion_attributions
+                 WHERE promotion_owner_tenant_id = \(owner) AND promotion_id = \(id.uuid) AND object_type = 'opportunity'
+                   AND won_at >= \(from) AND won_at < \(to) AND won_currency <> \(promotion.currency)
+                 GROUP BY won_currency ORDER BY won_currency
+                """,
+                logger: database.logger
+            ).decode((String, String).self).collect().map { Money.stored($0.1, $0.0) }
             let contributors = try await connection.query(
                 """
                 SELECT tenant_id,
@@ -111,7 +133,9 @@ extension Promotions {
             ).decode((Int, Int, Int, Int, String, String).self).collect()[0]
             return PromotionMetrics(
                 promotionID: id, from: from, to: to, currency: promotion.currency, leadsAttributed: leads,
-                sellThroughUnits: DecimalText.trimmed(units), attributedRevenue: Money.stored(revenue, promotion.currency),
+                sellThroughUnits: DecimalText.trimmed(units), sellThroughRevenue: Money.stored(factRevenue, promotion.currency),
+                opportunitiesWon: won, wonRevenue: Money.stored(wonRevenue, promotion.currency), wonRevenueInOtherCurrencies: otherCurrencyWins,
+                attributedRevenue: Money.stored(revenue, promotion.currency),
                 contributors: contributors, committed: Money.signed(committed, promotion.currency), spent: Money.signed(spent, promotion.currency),
                 roi: roi, claimsSubmitted: claims.0, claimsApproved: claims.1, claimsPartiallyApproved: claims.2, claimsRejected: claims.3,
                 claimedAmount: Money.stored(claims.4, promotion.currency), approvedAmount: Money.stored(claims.5, promotion.currency)
