@@ -136,6 +136,9 @@ public func buildApplication(
             PeriodicJob(name: "moved promotions along the calendar", interval: .seconds(300), logger: logger) {
                 try await services.promotions.advanceAllDue()
             },
+            PeriodicJob(name: "expired deal registrations", interval: .seconds(300), logger: logger) {
+                try await services.dealRegistrations.expireAllDue()
+            },
         ] + webhookSenders,
         onServerRunning: onServerRunning,
         logger: logger

@@ -320,10 +320,16 @@ struct DealWorld {
             await #expect(throws: HubError.conflict("cannot approve a registration that is expired")) {
                 try await registrations.approve(world.vendor.ownerCaller, id: undecided, DealApproval(protectionDays: 5))
             }
-            // The sweep takes the rest: the undecided one and the approved one whose protection ended without a close.
-            #expect(try await registrations.expireDue(world.vendor.ownerCaller) == 2)
-            #expect(try await registrations.get(world.vendor.ownerCaller, id: swept).status == .expired)
-            #expect(try await registrations.get(world.vendor.ownerCaller, id: protected).status == .expired)
+            // The server's hub-wide sweep takes the rest, before anyone reads them: the undecided one and the approved
+            // one whose protection ended without a close.
+            #expect(try await registrations.expireAllDue() == 2)
+            let statuses = try await hub.database.withTenant(world.vendor.ownerCaller.principal) { connection in
+                try await connection.query(
+                    "SELECT id, status::text FROM hub.deal_registrations", logger: hub.database.logger
+                ).decode((UUID, String).self).reduce(into: [UUID: String]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(statuses == [undecided.uuid: "expired", swept.uuid: "expired", protected.uuid: "expired", closed.uuid: "approved"])
+            #expect(try await registrations.expireAllDue() == 0)
             guard case .partner(let won) = try await registrations.get(world.partner.ownerCaller, id: closed) else { return }
             #expect(won.status == .approved && won.dealOutcome == .won)
             let timeline = try await registrations.timeline(world.partner.ownerCaller, id: protected, page: PageRequest())
@@ -433,7 +439,7 @@ struct DealWorld {
                     logger: hub.database.logger
                 )
             }
-            #expect(try await registrations.expireDue(vendor) == 1)
+            #expect(try await registrations.expireAllDue() == 1)
 
             let account = try await Accounts(database: hub.database).create(vendor, AccountFields(name: "Customer"))
             let opportunities = Opportunities(database: hub.database)

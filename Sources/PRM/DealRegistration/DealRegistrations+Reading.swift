@@ -16,6 +16,23 @@ extension DealRegistrations {
         }
     }
 
+    /// Expires every registration on the hub whose time ran out, each vendor's in that vendor's own scope, as
+    /// no particular user; for the server to call periodically. Returns how many it expired.
+    @discardableResult
+    public func expireAllDue() async throws -> Int {
+        let vendors = try await database.withoutTenant { connection in
+            try await connection.query("SELECT hub.vendors_with_due_deal_registrations()", logger: database.logger).decode(UUID.self).collect()
+        }
+        var expired = 0
+        for vendor in vendors {
+            let system = Caller(principal: Principal(tenantID: TenantID(vendor), userID: nil, role: .owner), requestID: "deal-registration-expiry")
+            expired += try await database.withTenant(system.principal) { connection in
+                try await DealRegistrationLog.expireDue(connection, system, logger: database.logger)
+            }
+        }
+        return expired
+    }
+
     /// Registrations submitted to the caller (drafts stay with the partner), newest first.
     public func listAsVendor(
         _ caller: Caller, status: DealRegistrationStatus?, partner: TenantID?, page: PageRequest
@@ -75,13 +92,6 @@ extension DealRegistrations {
         try await database.withTenant(caller.principal) { connection in
             _ = try await locate(connection, caller, id: id)
             return try await Events.timeline(connection, subject: EventSubject("deal_registration", id.uuid), page: page, logger: database.logger)
-        }
-    }
-
-    /// Expires every registration of the caller's (either side) whose time ran out; returns how many.
-    public func expireDue(_ caller: Caller) async throws -> Int {
-        try await database.withTenant(caller.principal) { connection in
-            try await DealRegistrationLog.expireDue(connection, caller, logger: database.logger)
         }
     }
 

@@ -78,7 +78,7 @@ public struct PartnerChurn: Sendable {
                  ORDER BY a.n, t.name, a.partner
                 """,
                 logger: database.logger
-            ).decode((Int, UUID, String, Bool).self).array()
+            ).decode((Int, UUID, String, Bool).self).collect()
         }
         var periods = bounds.map { ChurnPeriod(from: $0.0, to: $0.1, partnersAtStart: 0, inactivePartners: [], churnRate: nil) }
         for (n, partner, name, active) in rows {

@@ -70,7 +70,7 @@ public struct Surveys: Sendable {
                 logger: database.logger
             )
             var surveys: [Survey] = []
-            for id in try await rows.decode(UUID.self).array() { surveys.append(try await fetch(connection, caller, id: SurveyID(id))) }
+            for id in try await rows.decode(UUID.self).collect() { surveys.append(try await fetch(connection, caller, id: SurveyID(id))) }
             return surveys
         }
         return Page(fetched: surveys, limit: page.limit) { [$0.id.description] }
@@ -98,7 +98,7 @@ public struct Surveys: Sendable {
                 logger: database.logger
             )
             var invitations: [SurveyInvitation] = []
-            for (id, sentAt) in try await rows.decode((UUID, Date).self).array() {
+            for (id, sentAt) in try await rows.decode((UUID, Date).self).collect() {
                 invitations.append(SurveyInvitation(survey: try await fetch(connection, caller, id: SurveyID(id)), sentAt: sentAt))
             }
             return invitations
@@ -159,7 +159,7 @@ public struct Surveys: Sendable {
                 """,
                 logger: database.logger
             )
-            return try await rows.decode((UUID, UUID, Int16, String?, Date).self).array().map { tenant, user, score, comment, at in
+            return try await rows.decode((UUID, UUID, Int16, String?, Date).self).collect().map { tenant, user, score, comment, at in
                 SurveyResponse(
                     surveyID: id, respondentTenantID: TenantID(tenant), respondentUserID: UserID(user), score: Int(score), comment: comment,
                     answeredAt: at
@@ -222,7 +222,7 @@ public struct Surveys: Sendable {
                 ON CONFLICT DO NOTHING RETURNING recipient_tenant_id
                 """,
                 logger: database.logger
-            ).decode(UUID.self).array()
+            ).decode(UUID.self).collect()
             guard !added.isEmpty else { continue }
             try await AuditLog.record(
                 connection, caller, action: "survey.send", targetType: "survey", targetID: id.description,
@@ -245,7 +245,7 @@ public struct Surveys: Sendable {
             """,
             logger: logger
         )
-        return Set(try await rows.decode(UUID.self).array())
+        return Set(try await rows.decode(UUID.self).collect())
     }
 
     private func report(_ connection: PostgresConnection, survey: SurveyID?, partner: TenantID?, from: Date?, to: Date?) async throws -> NPSReport {
@@ -269,7 +269,7 @@ public struct Surveys: Sendable {
         )
         var partners: [PartnerNPS] = []
         var promoters = 0, passives = 0, detractors = 0
-        for (tenant, name, p, m, d) in try await rows.decode((UUID, String, Int, Int, Int).self).array() {
+        for (tenant, name, p, m, d) in try await rows.decode((UUID, String, Int, Int, Int).self).collect() {
             partners.append(PartnerNPS(partner: PartnerCompany(id: TenantID(tenant), name: name), nps: NetPromoterScore(promoters: p, passives: m, detractors: d)))
             promoters += p
             passives += m
@@ -300,7 +300,7 @@ public struct Surveys: Sendable {
                 """,
                 logger: database.logger
             )
-            recipients = try await recipientRows.decode((UUID, String).self).array().map { PartnerCompany(id: TenantID($0), name: $1) }
+            recipients = try await recipientRows.decode((UUID, String).self).collect().map { PartnerCompany(id: TenantID($0), name: $1) }
         }
         return Survey(
             id: id, owner: PartnerCompany(id: TenantID(owner), name: ownerName), kind: kind, question: question, scaleMinimum: 0,
