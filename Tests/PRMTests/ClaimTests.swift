@@ -126,7 +126,10 @@ import Testing
                 let ownDecision = try await client.call(.post, "/api/v1/claims/\(bravoClaim.id)/decide", token: bravo, json: ["verdict": "approve"])
                 #expect(ownDecision.status == .notFound)
                 let all = try await client.call(.get, "/api/v1/claims?role=vendor&promotion=\(promotion.id)", token: vendor)
-                #expect(all.items.count == 2)
+                // Newest first, each with its own lines.
+                #expect(all.items.compactMap { $0["id"] as? String } == [charlieClaim.id.description, bravoClaim.id.description])
+                #expect(all.items.compactMap { ($0["lines"] as? [Any])?.count } == [1, 1])
+                #expect(all.items.compactMap { (($0["lines"] as? [[String: Any]])?.first?["quantity"]) as? String } == ["2", "1"])
                 let decided = try await client.call(
                     .post, "/api/v1/claims/\(charlieClaim.id)/decide", token: vendor, json: ["verdict": "reject", "reason": "no proof of sale"]
                 )

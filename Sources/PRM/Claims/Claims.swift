@@ -127,9 +127,7 @@ public struct Claims: Sendable {
                 """,
                 logger: database.logger
             ).decode(UUID.self).collect()
-            var claims: [Claim] = []
-            for id in ids { claims.append(try await fetch(connection, id: ClaimID(id))) }
-            return claims
+            return try await fetch(connection, ids: ids.map { ClaimID($0) })
         }
         return Page(fetched: claims, limit: page.limit) { [$0.id.description] }
     }
@@ -244,20 +242,28 @@ public struct Claims: Sendable {
     }
 
     private func fetch(_ connection: PostgresConnection, id: ClaimID) async throws -> Claim {
+        guard let claim = try await fetch(connection, ids: [id]).first else { throw HubError.notFound("claim") }
+        return claim
+    }
+
+    /// The visible claims among `ids`, with their lines, in the order given: two queries however many claims.
+    private func fetch(_ connection: PostgresConnection, ids: [ClaimID]) async throws -> [Claim] {
+        let uuids = ids.map(\.uuid)
         let rows = try await connection.query(
             """
             SELECT id, tenant_id, claimant_tenant_id, promotion_id, terms_version, status::text, currency, claimed_amount::text,
                    approved_amount::text, source, source_ref, submitted_at, decided_at, decision_reason
-              FROM hub.claims WHERE id = \(id.uuid)
+              FROM hub.claims WHERE id = ANY(\(uuids)::uuid[])
             """,
             logger: database.logger
         )
-        var found: Claim?
+        var claims: [UUID: Claim] = [:]
         for try await row in rows {
             let columns = row.makeRandomAccess()
             let currency = try columns[6].decode(String.self)
-            found = Claim(
-                id: ClaimID(try columns[0].decode(UUID.self)), vendorTenantID: TenantID(try columns[1].decode(UUID.self)),
+            let id = try columns[0].decode(UUID.self)
+            claims[id] = Claim(
+                id: ClaimID(id), vendorTenantID: TenantID(try columns[1].decode(UUID.self)),
                 claimantTenantID: TenantID(try columns[2].decode(UUID.self)), promotionID: PromotionID(try columns[3].decode(UUID.self)),
                 termsVersion: try columns[4].decode(Int.self), status: ClaimStatus(rawValue: try columns[5].decode(String.self)) ?? .submitted,
                 claimedAmount: Money.stored(try columns[7].decode(String.self), currency),
@@ -267,20 +273,19 @@ public struct Claims: Sendable {
                 decisionReason: try columns[13].decode(String?.self), lines: []
             )
         }
-        guard var claim = found else { throw HubError.notFound("claim") }
         let lines = try await connection.query(
             """
-            SELECT line_no, product, period_start::text, period_end::text, quantity::text, unit_amount::text, amount::text,
+            SELECT claim_id, line_no, product, period_start::text, period_end::text, quantity::text, unit_amount::text, amount::text,
                    approved_quantity::text, approved_amount::text, rejection_code
-              FROM hub.claim_lines WHERE claim_id = \(id.uuid) ORDER BY line_no
+              FROM hub.claim_lines WHERE claim_id = ANY(\(Array(claims.keys))::uuid[]) ORDER BY claim_id, line_no
             """,
             logger: database.logger
         )
-        let currency = claim.claimedAmount.currency
-        for try await (number, product, start, end, quantity, unit, amount, approvedQuantity, approvedAmount, code) in lines.decode(
-            (Int, String, String, String, String, String, String, String?, String?, String?).self
+        for try await (claimID, number, product, start, end, quantity, unit, amount, approvedQuantity, approvedAmount, code) in lines.decode(
+            (UUID, Int, String, String, String, String, String, String, String?, String?, String?).self
         ) {
-            claim.lines.append(
+            guard let currency = claims[claimID]?.claimedAmount.currency else { continue }
+            claims[claimID]?.lines.append(
                 ClaimLine(
                     lineNo: number, product: product, periodStart: Day(start)!, periodEnd: Day(end)!, quantity: DecimalText.trimmed(quantity),
                     unitAmount: Money.stored(unit, currency), amount: Money.stored(amount, currency),
@@ -289,6 +294,6 @@ public struct Claims: Sendable {
                 )
             )
         }
-        return claim
+        return uuids.compactMap { claims[$0] }
     }
 }
