@@ -28,6 +28,27 @@ public enum LeadSource: String, Sendable, Codable, CaseIterable {
     case web, `import`, api, partnerShare = "partner_share", ediADF = "edi_adf", event, referral, other
 }
 
+/// The lawful basis on which a lead's personal data (names, e-mail, phone) is held and may be shared.
+public enum ConsentBasis: String, Sendable, Codable, CaseIterable {
+    case consent, legitimateInterest = "legitimate_interest", contract
+}
+
+/// Why the tenant may hold and share a lead's personal data. It travels with the lead to a partner's copy, so
+/// the partner can answer the person's questions about where their data came from.
+public struct LeadConsent: Sendable, Codable, Equatable {
+    public var basis: ConsentBasis
+    /// When the person agreed, or the basis was established.
+    public var capturedAt: Date?
+    /// Where the evidence is: a form, a contract number, a campaign.
+    public var reference: String?
+
+    public init(basis: ConsentBasis, capturedAt: Date? = nil, reference: String? = nil) {
+        self.basis = basis
+        self.capturedAt = capturedAt
+        self.reference = reference
+    }
+}
+
 /// A prospective customer a tenant is working, or may hand to a partner.
 public struct Lead: Sendable, Encodable, Equatable {
     public var id: LeadID
@@ -45,6 +66,8 @@ public struct Lead: Sendable, Encodable, Equatable {
     public var estimatedValue: Money?
     /// Private to the owning tenant: never shared with partners.
     public var notes: String?
+    /// Required before the lead's personal data can be offered to a partner.
+    public var consent: LeadConsent?
     public var createdAt: Date
     public var updatedAt: Date
     public var firstResponseAt: Date?
@@ -94,6 +117,7 @@ public struct LeadDraft: Sendable {
     public var ownerUserID: UserID?
     public var estimatedValue: Money?
     public var notes: String?
+    public var consent: LeadConsent?
     /// A promo code the lead quoted: attributes it to the code's promotion.
     public var promoCode: String?
     /// A promotion to attribute the lead to explicitly.
@@ -102,8 +126,8 @@ public struct LeadDraft: Sendable {
     public init(
         source: LeadSource = .api, companyName: String? = nil, companyDomain: String? = nil, firstName: String? = nil,
         lastName: String? = nil, email: String? = nil, phone: String? = nil, country: String? = nil, region: String? = nil,
-        ownerUserID: UserID? = nil, estimatedValue: Money? = nil, notes: String? = nil, promoCode: String? = nil,
-        promotionID: PromotionID? = nil
+        ownerUserID: UserID? = nil, estimatedValue: Money? = nil, notes: String? = nil, consent: LeadConsent? = nil,
+        promoCode: String? = nil, promotionID: PromotionID? = nil
     ) {
         self.source = source
         self.companyName = companyName
@@ -117,6 +141,7 @@ public struct LeadDraft: Sendable {
         self.ownerUserID = ownerUserID
         self.estimatedValue = estimatedValue
         self.notes = notes
+        self.consent = consent
         self.promoCode = promoCode
         self.promotionID = promotionID
     }
@@ -137,6 +162,10 @@ public struct LeadDraft: Sendable {
         draft.region = clean(region, "/region", max: 100)
         draft.notes = clean(notes, "/notes", max: 10_000)
         draft.promoCode = clean(promoCode, "/promoCode", max: 40)
+        draft.consent?.reference = clean(consent?.reference, "/consent/reference", max: 200)
+        if let captured = consent?.capturedAt, captured > Date().addingTimeInterval(300) {
+            issues.append(FieldIssue("/consent/capturedAt", "must not be in the future"))
+        }
         if let email = clean(email, "/email", max: 254) {
             do { draft.email = try EmailAddress.normalize(email, field: "/email") } catch { if case .invalid(let found) = error { issues += found } }
         }

@@ -4,13 +4,14 @@ enum LeadCSVColumn: String, CaseIterable, Sendable {
     case companyName = "company_name", companyDomain = "company_domain", firstName = "first_name", lastName = "last_name"
     case email, phone, country, region
     case ownerEmail = "owner_email", estimatedAmount = "estimated_amount", currency, notes
+    case consentBasis = "consent_basis", consentCapturedAt = "consent_captured_at", consentRef = "consent_ref"
     case createdAt = "created_at", firstResponseAt = "first_response_at", qualifiedAt = "qualified_at", closedAt = "closed_at"
     case lostReason = "lost_reason"
 
     /// Columns an import reads into the new lead.
     static let importable: [LeadCSVColumn] = [
         .companyName, .companyDomain, .firstName, .lastName, .email, .phone, .country, .region, .ownerEmail, .estimatedAmount,
-        .currency, .notes,
+        .currency, .notes, .consentBasis, .consentCapturedAt, .consentRef,
     ]
 
     /// Columns an export writes that an import cannot set (a new lead starts `new`, with its own id and times):
@@ -47,6 +48,9 @@ enum LeadCSVColumn: String, CaseIterable, Sendable {
         case .estimatedAmount: "/estimatedValue/amount"
         case .currency: "/estimatedValue/currency"
         case .notes: "/notes"
+        case .consentBasis: "/consent/basis"
+        case .consentCapturedAt: "/consent/capturedAt"
+        case .consentRef: "/consent/reference"
         default: nil
         }
     }

@@ -13,6 +13,7 @@ public struct LeadChanges: Sendable {
     public var ownerUserID: FieldEdit<UserID> = .keep
     public var estimatedValue: FieldEdit<Money> = .keep
     public var notes: FieldEdit<String> = .keep
+    public var consent: FieldEdit<LeadConsent> = .keep
 
     public init() {}
 
@@ -30,6 +31,7 @@ public struct LeadChanges: Sendable {
         draft.ownerUserID = ownerUserID.applied(to: draft.ownerUserID)
         draft.estimatedValue = estimatedValue.applied(to: draft.estimatedValue)
         draft.notes = notes.applied(to: draft.notes)
+        draft.consent = consent.applied(to: draft.consent)
         return draft
     }
 }
@@ -50,6 +52,7 @@ extension LeadDraft {
         compare("ownerUserID", ownerUserID, lead.ownerUserID)
         compare("estimatedValue", estimatedValue, lead.estimatedValue)
         compare("notes", notes, lead.notes)
+        compare("consent", consent, lead.consent)
         return changed
     }
 
@@ -66,6 +69,7 @@ extension LeadDraft {
         draft.region = region ?? other.region
         draft.ownerUserID = ownerUserID ?? other.ownerUserID
         draft.estimatedValue = estimatedValue ?? other.estimatedValue
+        draft.consent = consent ?? other.consent
         return draft
     }
 }
@@ -76,7 +80,7 @@ extension Lead {
         LeadDraft(
             source: source, companyName: companyName, companyDomain: companyDomain, firstName: firstName, lastName: lastName,
             email: email, phone: phone, country: country, region: region, ownerUserID: ownerUserID, estimatedValue: estimatedValue,
-            notes: notes
+            notes: notes, consent: consent
         )
     }
 }

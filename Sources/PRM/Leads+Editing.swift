@@ -101,7 +101,8 @@ extension Leads {
                 last_name = \(draft.lastName), email = \(draft.email), phone = \(draft.phone), country = \(draft.country),
                 region = \(draft.region), owner_user_id = \(draft.ownerUserID?.uuid),
                 estimated_amount = \(draft.estimatedValue?.amount)::numeric, currency = \(draft.estimatedValue?.currency),
-                notes = \(draft.notes), updated_at = now()
+                notes = \(draft.notes), consent_basis = \(draft.consent?.basis.rawValue),
+                consent_captured_at = \(draft.consent?.capturedAt), consent_ref = \(draft.consent?.reference), updated_at = now()
              WHERE id = \(id.uuid)
             """,
             logger: database.logger

@@ -45,6 +45,9 @@ extension Leads {
             case .estimatedAmount: lead.estimatedValue?.amount ?? ""
             case .currency: lead.estimatedValue?.currency ?? ""
             case .notes: lead.notes ?? ""
+            case .consentBasis: lead.consent?.basis.rawValue ?? ""
+            case .consentCapturedAt: time(lead.consent?.capturedAt)
+            case .consentRef: lead.consent?.reference ?? ""
             case .createdAt: time(lead.createdAt)
             case .firstResponseAt: time(lead.firstResponseAt)
             case .qualifiedAt: time(lead.qualifiedAt)

@@ -182,6 +182,23 @@ extension Leads {
         case (nil, _): issues.append(FieldIssue(headers[.estimatedAmount]!, "is empty but currency is given"))
         case (_, nil): issues.append(FieldIssue(headers[.currency]!, "is empty but estimated_amount is given"))
         }
+        if let raw = values[.consentBasis] {
+            if let basis = ConsentBasis(rawValue: raw) {
+                var consent = LeadConsent(basis: basis, reference: values[.consentRef])
+                if let captured = values[.consentCapturedAt] {
+                    consent.capturedAt = try? Date(captured, strategy: .iso8601)
+                    if consent.capturedAt == nil {
+                        issues.append(FieldIssue(headers[.consentCapturedAt]!, "must be an ISO 8601 time with zone, like 2026-01-31T09:00:00Z"))
+                    }
+                }
+                draft.consent = consent
+            } else {
+                let bases = ConsentBasis.allCases.map(\.rawValue).joined(separator: ", ")
+                issues.append(FieldIssue(headers[.consentBasis]!, "must be one of \(bases), not \(raw)"))
+            }
+        } else if let column = [LeadCSVColumn.consentCapturedAt, .consentRef].first(where: { values[$0] != nil }) {
+            issues.append(FieldIssue(headers[column]!, "is given but consent_basis is empty"))
+        }
         do { draft = try draft.validated() } catch {
             if case .invalid(let found) = error { issues += found }
         }
@@ -252,6 +269,7 @@ extension Leads {
             var company_name, company_domain, first_name, last_name, email, phone, country, region: String?
             var owner_user_id: UUID?
             var estimated_amount, currency, notes: String?
+            var consent_basis, consent_captured_at, consent_ref: String?
         }
         for batch in stride(from: 0, to: leads.count, by: 1000).map({ leads[$0..<min($0 + 1000, leads.count)] }) {
             let rows = batch.map { id, draft in
@@ -259,19 +277,22 @@ extension Leads {
                     id: id.uuid, source: draft.source.rawValue, company_name: draft.companyName, company_domain: draft.companyDomain,
                     first_name: draft.firstName, last_name: draft.lastName, email: draft.email, phone: draft.phone, country: draft.country,
                     region: draft.region, owner_user_id: draft.ownerUserID?.uuid, estimated_amount: draft.estimatedValue?.amount,
-                    currency: draft.estimatedValue?.currency, notes: draft.notes
+                    currency: draft.estimatedValue?.currency, notes: draft.notes, consent_basis: draft.consent?.basis.rawValue,
+                    consent_captured_at: draft.consent?.capturedAt?.formatted(.iso8601), consent_ref: draft.consent?.reference
                 )
             }
             let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
             try await connection.query(
                 """
                 INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
-                                       country, region, owner_user_id, estimated_amount, currency, notes)
+                                       country, region, owner_user_id, estimated_amount, currency, notes,
+                                       consent_basis, consent_captured_at, consent_ref)
                 SELECT \(caller.tenantID.uuid), r.id, r.source, r.company_name, r.company_domain, r.first_name, r.last_name, r.email,
-                       r.phone, r.country, r.region, r.owner_user_id, r.estimated_amount::numeric, r.currency, r.notes
+                       r.phone, r.country, r.region, r.owner_user_id, r.estimated_amount::numeric, r.currency, r.notes,
+                       r.consent_basis, r.consent_captured_at::timestamptz, r.consent_ref
                   FROM jsonb_to_recordset(\(json)::jsonb) AS r(id uuid, source text, company_name text, company_domain text,
                        first_name text, last_name text, email text, phone text, country text, region text, owner_user_id uuid,
-                       estimated_amount text, currency text, notes text)
+                       estimated_amount text, currency text, notes text, consent_basis text, consent_captured_at text, consent_ref text)
                 """,
                 logger: database.logger
             )

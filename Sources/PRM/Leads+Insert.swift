@@ -10,8 +10,9 @@ extension Leads {
         static let sql = """
             WITH lead AS (
                 INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone,
-                                       country, region, owner_user_id, estimated_amount, currency, notes, promotion_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, $15, $16)
+                                       country, region, owner_user_id, estimated_amount, currency, notes, promotion_id,
+                                       consent_basis, consent_captured_at, consent_ref)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, $15, $16, $18, $19, $20)
                 RETURNING \(Leads.columns)
             ), first_change AS (
                 INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
@@ -29,6 +30,7 @@ extension Leads {
         // Declared, not inferred: the amount travels as text and becomes numeric in the statement.
         static let bindingDataTypes: [PostgresDataType] = [
             .uuid, .uuid, .text, .text, .text, .text, .text, .text, .text, .text, .text, .uuid, .text, .text, .text, .uuid, .uuid,
+            .text, .timestamptz, .text,
         ]
 
         let tenant: TenantID
@@ -38,7 +40,7 @@ extension Leads {
         let by: UserID?
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 17)
+            var bindings = PostgresBindings(capacity: 20)
             bindings.append(tenant.uuid)
             bindings.append(id.uuid)
             bindings.append(draft.source.rawValue)
@@ -56,6 +58,9 @@ extension Leads {
             bindings.append(draft.notes)
             bindings.append(promotion?.uuid)
             bindings.append(by?.uuid)
+            bindings.append(draft.consent?.basis.rawValue)
+            bindings.append(draft.consent?.capturedAt)
+            bindings.append(draft.consent?.reference)
             return bindings
         }
 

@@ -226,10 +226,10 @@ public struct Leads: Sendable {
         id, status::text, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
         owner_user_id, estimated_amount::text, currency, notes, created_at, updated_at, first_response_at, qualified_at,
         closed_at, lost_reason, merged_into_lead_id, origin_tenant_id, origin_lead_id, origin_offer_id,
-        converted_account_id, converted_contact_id, converted_opportunity_id, promotion_id
+        converted_account_id, converted_contact_id, converted_opportunity_id, promotion_id, consent_basis, consent_captured_at, consent_ref
         """
 
-    static let columnCount = 29
+    static let columnCount = 32
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Lead] {
         var leads: [Lead] = []
@@ -256,6 +256,9 @@ public struct Leads: Sendable {
             ownerUserID: try columns[11].decode(UUID?.self).map { UserID($0) },
             estimatedValue: amount.flatMap { amount in currency.map { Money(stored: amount, currency: $0) } },
             notes: try columns[14].decode(String?.self),
+            consent: try columns[29].decode(String?.self).flatMap(ConsentBasis.init).map {
+                LeadConsent(basis: $0, capturedAt: try columns[30].decode(Date?.self), reference: try columns[31].decode(String?.self))
+            },
             createdAt: try columns[15].decode(Date.self),
             updatedAt: try columns[16].decode(Date.self),
             firstResponseAt: try columns[17].decode(Date?.self),

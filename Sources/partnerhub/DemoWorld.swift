@@ -96,11 +96,13 @@ struct DemoWorld {
         let seeds = [
             LeadDraft(source: .web, companyName: "Harbor Hotels", companyDomain: "harborhotels.example", firstName: "Ines",
                       lastName: "Laurent", email: "ines.laurent@harborhotels.example", country: "FR",
-                      estimatedValue: try Money(amount: "48000", currency: "EUR", field: "/")),
+                      estimatedValue: try Money(amount: "48000", currency: "EUR", field: "/"),
+                      consent: LeadConsent(basis: .consent, capturedAt: Date(), reference: "web form: contact me about partners")),
             LeadDraft(source: .event, companyName: "Blue Fin Studios", firstName: "Tom", lastName: "Becker",
                       email: "tom@bluefin.example", country: "DE", estimatedValue: try Money(amount: "12500", currency: "EUR", field: "/")),
             LeadDraft(source: .referral, companyName: "Cedar Schools District", lastName: "Okafor", email: "procurement@cedar.example",
-                      country: "US", estimatedValue: try Money(amount: "90000", currency: "USD", field: "/")),
+                      country: "US", estimatedValue: try Money(amount: "90000", currency: "USD", field: "/"),
+                      consent: LeadConsent(basis: .legitimateInterest, reference: "public tender contact")),
         ]
         var created: [Lead] = []
         for seed in seeds { created.append(try await leads.create(brand, seed).lead) }

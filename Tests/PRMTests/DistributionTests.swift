@@ -139,6 +139,14 @@ extension SharingWorld {
             let anonymous = try await world.leads.create(world.alpha.ownerCaller, LeadDraft(email: "who@unknown.example", country: "DE")).lead
             let skipped = try await world.rules.run(world.alpha.ownerCaller, rule: namesOnly.id, leads: [anonymous.id])
             #expect(skipped.offerCount == 0 && skipped.decisions.first?.reason.hasPrefix("the rule's shared fields leave out") == true)
+            // Nor does a person's data without a lawful basis to share it; the same lead's company name alone may go.
+            let noBasis = try await world.lead("Basisless", consent: nil)
+            let held = try await world.rules.run(world.alpha.ownerCaller, rule: rule.id, leads: [noBasis.id])
+            #expect(held.offerCount == 0 && held.decisions.first?.reason.hasPrefix("the lead has no consent basis") == true)
+            let companyOnly = try await world.rules.create(
+                world.alpha.ownerCaller, DistributionRuleDraft(name: "Company", strategy: .roundRobin, sharedFields: [.companyName])
+            )
+            #expect(try await world.rules.run(world.alpha.ownerCaller, rule: companyOnly.id, leads: [noBasis.id]).offerCount == 1)
         }
     }
 

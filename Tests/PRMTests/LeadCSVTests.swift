@@ -145,7 +145,8 @@ import Testing
                 a.ownerCaller,
                 LeadDraft(
                     companyName: "=HYPERLINK(\"http://evil.example\")", companyDomain: "tricky.example", phone: "+1 555 0100",
-                    estimatedValue: try Money(amount: "99.5", currency: "USD", field: "/"), notes: "line one\nline \"two\", three"
+                    estimatedValue: try Money(amount: "99.5", currency: "USD", field: "/"), notes: "line one\nline \"two\", three",
+                    consent: LeadConsent(basis: .contract, capturedAt: Date(timeIntervalSince1970: 1_780_000_000), reference: "contract \"7\", annex")
                 )
             ).lead
             let exported = try await hub.withClient { client in
@@ -166,7 +167,32 @@ import Testing
                     .first { $0.companyDomain == "tricky.example" }
             )
             #expect(copy.companyName == tricky.companyName && copy.phone == tricky.phone && copy.notes == tricky.notes)
-            #expect(copy.estimatedValue == tricky.estimatedValue)
+            #expect(copy.estimatedValue == tricky.estimatedValue && copy.consent == tricky.consent)
+        }
+    }
+
+    @Test func consentColumnsAreCheckedLikeTheAPI() async throws {
+        try await TestHub.with { hub in
+            let a = try await hub.makeTenant("alpha")
+            let csv = """
+                last_name,consent_basis,consent_captured_at,consent_ref
+                Good,legitimate_interest,2026-02-01T10:00:00Z,newsletter
+                Odd,maybe,,
+                Late,consent,yesterday,
+                Orphan,,,form 12
+                """
+            let response = try await hub.withClient { client in
+                try await client.call(
+                    .post, "/api/v1/leads/import", token: try await hub.token(for: a.owner), bytes: Array(csv.utf8), contentType: "text/csv"
+                )
+            }
+            #expect(response.json["imported"] as? Int == 1)
+            let rejected = try #require(response.json["rejected"] as? [[String: any Sendable]])
+            #expect(rejected.map { ($0["issues"] as? [[String: any Sendable]])?.map { $0["field"] as? String } ?? [] } == [
+                ["consent_basis"], ["consent_captured_at"], ["consent_ref"],
+            ])
+            let good = try #require(try await hub.services.leads.list(a.ownerCaller, filter: LeadFilter(), page: PageRequest()).items.first)
+            #expect(good.consent == LeadConsent(basis: .legitimateInterest, capturedAt: Date(timeIntervalSince1970: 1_769_940_000), reference: "newsletter"))
         }
     }
 }

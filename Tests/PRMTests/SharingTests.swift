@@ -35,13 +35,16 @@ struct SharingWorld {
         )
     }
 
-    func lead(_ name: String = "Acme", country: String? = "DE", region: String? = nil) async throws -> Lead {
+    /// Consent given at a trade fair: what lets the lead's personal data be offered.
+    static let fairConsent = LeadConsent(basis: .consent, capturedAt: Date(timeIntervalSince1970: 1_780_000_000), reference: "Hanover fair, badge scan")
+
+    func lead(_ name: String = "Acme", country: String? = "DE", region: String? = nil, consent: LeadConsent? = fairConsent) async throws -> Lead {
         try await leads.create(
             alpha.ownerCaller,
             LeadDraft(
                 companyName: name, lastName: "Buyer", email: "buyer@\(name.lowercased()).example", phone: "+49 30 1234", country: country,
                 region: region, estimatedValue: try Money(amount: "1200.00", currency: "EUR", field: "/v"),
-                notes: "private: they hate our competitor"
+                notes: "private: they hate our competitor", consent: consent
             )
         ).lead
     }
@@ -111,12 +114,58 @@ struct SharingWorld {
             #expect(copy.origin?.tenantID == world.alpha.id && copy.origin?.leadID == lead.id && copy.origin?.offerID == offer.id.uuid)
             #expect(copy.companyName == "Acme" && copy.email == "buyer@acme.example" && copy.estimatedValue?.amount == "1200.00")
             #expect(copy.notes == nil && copy.phone == nil && copy.country == nil)
+            // Personal data was shared, so its lawful basis came along: the partner can say where the data came from.
+            #expect(copy.consent == SharingWorld.fairConsent)
             // The origin keeps its lead and learns the offer was accepted, never the copy itself.
             await #expect(throws: HubError.notFound("lead")) { try await world.leads.get(world.alpha.ownerCaller, id: copyID) }
             let origin = try await world.offers.get(world.alpha.ownerCaller, id: offer.id)
             #expect(origin.status == .accepted && origin.copyLeadID == nil && origin.feedback?.status == .new)
             await #expect(throws: HubError.conflict("offer not open: it is accepted")) {
                 try await world.offers.accept(world.bravo.ownerCaller, id: offer.id)
+            }
+        }
+    }
+
+    @Test func personalDataIsOfferedOnlyWithAConsentBasis() async throws {
+        try await TestHub.with { hub in
+            let world = try await SharingWorld.make(hub)
+            let lead = try await world.lead("Nobasis", consent: nil)
+            for fields: [SharedLeadField] in [[.companyName, .email], [.companyName, .lastName], [.companyName, .phone], [.firstName, .email]] {
+                await #expect(throws: HubError.invalid(
+                    "/sharedFields", "the lead has no consent basis for its personal data (names, e-mail, phone): record one on the lead, or share company fields only"
+                )) {
+                    try await world.offer(lead, to: world.bravo, fields: fields)
+                }
+            }
+            // Company fields alone carry no personal data: they may go, and no basis travels with them.
+            let companyOnly = try await world.offer(lead, to: world.bravo, fields: [.companyName, .country, .estimatedValue])
+            let copyID = try #require(try await world.offers.accept(world.bravo.ownerCaller, id: companyOnly.id).copyLeadID)
+            #expect(try await world.leads.get(world.bravo.ownerCaller, id: copyID).consent == nil)
+            // Once the basis is recorded, the same fields may be offered.
+            var changes = LeadChanges()
+            changes.consent = .set(LeadConsent(basis: .legitimateInterest, reference: "existing customer contact"))
+            let updated = try await world.leads.update(world.alpha.ownerCaller, id: lead.id, changes: changes)
+            #expect(updated.consent?.basis == .legitimateInterest && updated.consent?.capturedAt == nil)
+            let withBasis = try await world.offer(lead, to: world.charlie, fields: [.companyName, .email])
+            let charlieCopy = try #require(try await world.offers.accept(world.charlie.ownerCaller, id: withBasis.id).copyLeadID)
+            #expect(try await world.leads.get(world.charlie.ownerCaller, id: charlieCopy).consent == updated.consent)
+            // Over HTTP: the basis is named, checked, and shown.
+            let token = try await hub.token(for: world.alpha.owner)
+            try await hub.withClient { client in
+                let created = try await client.call(
+                    .post, "/api/v1/leads", token: token,
+                    json: ["lastName": "Ng", "consent": ["basis": "contract", "capturedAt": "2026-03-01T09:00:00Z", "reference": "contract 42"]]
+                )
+                #expect(created.status == .created)
+                let consent = (created.json["lead"] as? [String: any Sendable])?["consent"] as? [String: any Sendable]
+                #expect(consent?["basis"] as? String == "contract" && consent?["reference"] as? String == "contract 42")
+                for (body, field) in [
+                    (["basis": "because"], "/consent/basis"), (["basis": "consent", "capturedAt": "yesterday"], "/consent/capturedAt"),
+                    (["basis": "consent", "capturedAt": "2999-01-01T00:00:00Z"], "/consent/capturedAt"),
+                ] as [([String: String], String)] {
+                    let refused = try await client.call(.post, "/api/v1/leads", token: token, json: ["lastName": "Ng", "consent": body])
+                    #expect(refused.status == .unprocessableContent && PromotionAPITests.fields(refused) == [field], "\(body)")
+                }
             }
         }
     }

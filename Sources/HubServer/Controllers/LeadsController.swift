@@ -13,10 +13,22 @@ struct LeadsController {
         var currency: String
     }
 
+    struct ConsentBody: Decodable {
+        var basis: Choice<ConsentBasis>
+        var capturedAt: String?
+        var reference: String?
+
+        var consent: LeadConsent {
+            get throws(HubError) {
+                LeadConsent(basis: basis.value, capturedAt: try LeadsController.date(capturedAt, "/consent/capturedAt"), reference: reference)
+            }
+        }
+    }
+
     struct CreateRequest: RequestBody {
         static let fields: Set<String> = [
             "source", "companyName", "companyDomain", "firstName", "lastName", "email", "phone", "country", "region",
-            "ownerUserID", "estimatedValue", "notes", "promoCode", "promotionID",
+            "ownerUserID", "estimatedValue", "notes", "consent", "promoCode", "promotionID",
         ]
         var source: Choice<LeadSource>?
         var companyName: String?
@@ -30,6 +42,7 @@ struct LeadsController {
         var ownerUserID: String?
         var estimatedValue: MoneyBody?
         var notes: String?
+        var consent: ConsentBody?
         var promoCode: String?
         var promotionID: String?
     }
@@ -43,14 +56,15 @@ struct LeadsController {
     struct UpdateRequest: RequestBody {
         static let fields: Set<String> = [
             "companyName", "companyDomain", "firstName", "lastName", "email", "phone", "country", "region", "ownerUserID",
-            "estimatedValue", "notes",
+            "estimatedValue", "notes", "consent",
         ]
         var changes = LeadChanges()
         var ownerUserID: FieldEdit<String>
         var estimatedValue: FieldEdit<MoneyBody>
+        var consent: FieldEdit<ConsentBody>
 
         enum Keys: String, CodingKey {
-            case companyName, companyDomain, firstName, lastName, email, phone, country, region, ownerUserID, estimatedValue, notes
+            case companyName, companyDomain, firstName, lastName, email, phone, country, region, ownerUserID, estimatedValue, notes, consent
         }
 
         init(from decoder: any Decoder) throws {
@@ -66,6 +80,7 @@ struct LeadsController {
             changes.notes = try container.edit(String.self, forKey: .notes)
             ownerUserID = try container.edit(String.self, forKey: .ownerUserID)
             estimatedValue = try container.edit(MoneyBody.self, forKey: .estimatedValue)
+            consent = try container.edit(ConsentBody.self, forKey: .consent)
         }
     }
 
@@ -113,8 +128,8 @@ struct LeadsController {
         let draft = LeadDraft(
             source: body.source?.value ?? .api, companyName: body.companyName, companyDomain: body.companyDomain,
             firstName: body.firstName, lastName: body.lastName, email: body.email, phone: body.phone, country: body.country,
-            region: body.region, ownerUserID: owner, estimatedValue: value, notes: body.notes, promoCode: body.promoCode,
-            promotionID: try Self.promotionID(body.promotionID, "/promotionID")
+            region: body.region, ownerUserID: owner, estimatedValue: value, notes: body.notes, consent: try body.consent?.consent,
+            promoCode: body.promoCode, promotionID: try Self.promotionID(body.promotionID, "/promotionID")
         )
         return try JSONResponse.make(try await leads.create(caller, draft), status: .created)
     }
@@ -155,6 +170,7 @@ struct LeadsController {
         changes.estimatedValue = try body.estimatedValue.map { value throws(HubError) in
             try Money(amount: value.amount, currency: value.currency, field: "/estimatedValue")
         }
+        changes.consent = try body.consent.map { body throws(HubError) in try body.consent }
         return try JSONResponse.make(try await leads.update(caller, id: id, changes: changes))
     }
 

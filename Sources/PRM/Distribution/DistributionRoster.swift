@@ -93,9 +93,9 @@ struct DistributionRoster {
         if !rule.admits(lead) { return "the lead does not match the rule's filters" }
         if !OfferMaking.offerable.contains(lead.status) { return "a \(lead.status.rawValue) lead is not distributed" }
         if lead.origin != nil { return "a lead received from a partner is not distributed on" }
-        if !SharedLeadFields(lead, sharing: Set(rule.sharedFields)).identifiesALead {
-            return "the rule's shared fields leave out the lead's company name, last name and e-mail"
-        }
+        let shared = SharedLeadFields(lead, sharing: Set(rule.sharedFields))
+        if !shared.identifiesALead { return "the rule's shared fields leave out the lead's company name, last name and e-mail" }
+        if shared.carriesPersonalData && lead.consent == nil { return SharedLeadFields.consentRequired }
         if rule.exclusive && acceptedLeads.contains(lead.id) { return "a partner has already accepted this lead" }
         return nil
     }

@@ -41,6 +41,8 @@ public struct SharedLeadFields: Sendable, Codable, Equatable {
     public var country: String?
     public var region: String?
     public var estimatedValue: Money?
+    /// The lead's lawful basis, when personal data is shared: the partner's copy keeps it.
+    public var consent: LeadConsent?
 
     /// The chosen fields of `lead`, the others left out.
     init(_ lead: Lead, sharing fields: Set<SharedLeadField>) {
@@ -54,7 +56,15 @@ public struct SharedLeadFields: Sendable, Codable, Equatable {
         country = pick(.country, lead.country)
         region = pick(.region, lead.region)
         estimatedValue = pick(.estimatedValue, lead.estimatedValue)
+        consent = carriesPersonalData ? lead.consent : nil
     }
+
+    /// Names, e-mail or phone: data about a person, which may be shared only on a lawful basis.
+    var carriesPersonalData: Bool { firstName != nil || lastName != nil || email != nil || phone != nil }
+
+    /// Why personal data of a lead without a consent basis is not shared.
+    static let consentRequired =
+        "the lead has no consent basis for its personal data (names, e-mail, phone): record one on the lead, or share company fields only"
 
     /// A lead needs one of these to exist (the leads table checks it), so an offer must carry one.
     var identifiesALead: Bool { companyName != nil || lastName != nil || email != nil }

@@ -207,11 +207,12 @@ public struct LeadOffers: Sendable {
         try await connection.query(
             """
             INSERT INTO hub.leads (tenant_id, id, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
-                                   estimated_amount, currency, origin_tenant_id, origin_lead_id, origin_offer_id)
+                                   estimated_amount, currency, origin_tenant_id, origin_lead_id, origin_offer_id,
+                                   consent_basis, consent_captured_at, consent_ref)
             VALUES (\(caller.tenantID.uuid), \(copy.uuid), 'partner_share', \(shared.companyName), \(shared.companyDomain), \(shared.firstName),
                     \(shared.lastName), \(shared.email), \(shared.phone), \(shared.country), \(shared.region),
                     \(shared.estimatedValue?.amount)::numeric, \(shared.estimatedValue?.currency), \(offer.fromTenantID.uuid), \(originLead),
-                    \(offer.id.uuid))
+                    \(offer.id.uuid), \(shared.consent?.basis.rawValue), \(shared.consent?.capturedAt), \(shared.consent?.reference))
             """,
             logger: database.logger
         )
@@ -260,6 +261,8 @@ public struct LeadOffers: Sendable {
             issues.append(FieldIssue("/sharedFields", "choose the fields to share: \(SharedLeadField.allCases.map(\.rawValue).joined(separator: ", "))"))
         } else if !SharedLeadFields(lead, sharing: fields).identifiesALead {
             issues.append(FieldIssue("/sharedFields", "share at least one of companyName, lastName, email that this lead has"))
+        } else if SharedLeadFields(lead, sharing: fields).carriesPersonalData && lead.consent == nil {
+            issues.append(FieldIssue("/sharedFields", SharedLeadFields.consentRequired))
         }
         let message = draft.message?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let message, message.count > 2000 { issues.append(FieldIssue("/message", "must be at most 2000 characters")) }
