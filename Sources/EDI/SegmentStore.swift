@@ -301,6 +301,8 @@ public struct Element: Sendable {
     /// Splits on a delimiter, honouring the release character.
     func split(on delimiter: UInt8) -> [ArraySlice<UInt8>] {
         var parts: [ArraySlice<UInt8>] = []
+        // Room for the usual composite at once instead of growing from empty (four reallocations).
+        parts.reserveCapacity(8)
         var start = bytes.startIndex
         var i = bytes.startIndex
         let release = delimiters.release
