@@ -34,6 +34,10 @@ struct CompiledGuide: Sendable {
         var componentCount: Int
         /// One past the last mandatory component: components absent from the value beyond it need no check.
         var mandatoryComponentEnd: Int
+        /// Value bits (`GuideValidator.ByteBits`) that call for the full check of a value whose length is in range; a value
+        /// without them is valid as it stands. Every value has a digit or a non-digit, so dates, times, code lists and
+        /// qualified dates, which the bits cannot decide, have both.
+        var fullCheckBits: UInt8
     }
 
     struct Rule: Sendable {
@@ -59,7 +63,7 @@ struct CompiledGuide: Sendable {
             // Elements first, contiguous; their components are appended after all elements of the segment.
             for _ in rule.elements {
                 values.append(Value(mandatory: false, referenceIndex: 0, type: .string, minLength: 0, maxLength: 0, codesIndex: -1, maxRepeat: 1,
-                                    firstComponent: 0, componentCount: 0, mandatoryComponentEnd: 0))
+                                    firstComponent: 0, componentCount: 0, mandatoryComponentEnd: 0, fullCheckBits: 0))
             }
             for (i, e) in rule.elements.enumerated() {
                 var v = value(e)
@@ -85,9 +89,20 @@ struct CompiledGuide: Sendable {
             codesIndex = codeLists.count
             codeLists.append(e.codeBytes)
         }
+        let fullCheckBits: UInt8
+        if codesIndex >= 0 || e.dateFormatBySibling != nil {
+            fullCheckBits = GuideValidator.ByteBits.digit | GuideValidator.ByteBits.nonDigit
+        } else {
+            switch e.type {
+            case .string, .identifier, .alphanumeric, .composite: fullCheckBits = GuideValidator.ByteBits.control
+            case .alphabetic: fullCheckBits = GuideValidator.ByteBits.digit
+            case .implied, .decimal, .numeric: fullCheckBits = GuideValidator.ByteBits.nonDigit
+            case .date, .time: fullCheckBits = GuideValidator.ByteBits.digit | GuideValidator.ByteBits.nonDigit
+            }
+        }
         return Value(mandatory: e.usage == .mandatory, referenceIndex: references.count - 1, type: e.type, minLength: e.minLength, maxLength: e.maxLength,
                      codesIndex: codesIndex, maxRepeat: e.maxRepeat, dateFormatBySibling: e.dateFormatBySibling, firstComponent: 0, componentCount: 0,
-                     mandatoryComponentEnd: 0)
+                     mandatoryComponentEnd: 0, fullCheckBits: fullCheckBits)
     }
 
     private mutating func place(children: [GuideNode], parent: Int, ruleIndex: [SegmentTag: Int]) {

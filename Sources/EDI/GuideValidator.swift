@@ -138,7 +138,7 @@ struct GuideValidator {
 
     /// Per-byte facts for the element checks, so one pass over an element both splits it and learns what its values hold.
     /// The delimiter bits say which delimiter a byte is; the value bits say what kind of character it is.
-    private enum ByteBits {
+    enum ByteBits {
         static var component: UInt8 { 1 }
         static var release: UInt8 { 2 }
         static var repetition: UInt8 { 4 }
@@ -155,13 +155,16 @@ struct GuideValidator {
         private(set) var base: UnsafeMutablePointer<Int>
         private var capacity: Int
 
+        /// The value bits of every byte.
+        private static let valueBits: [UInt8] = (0..<256).map { b in
+            let byte = UInt8(b)
+            let kind = ByteClass.isDigit(byte) ? ByteBits.digit : ByteBits.nonDigit
+            return byte < 0x20 || byte == 0x7F ? kind | ByteBits.control : kind
+        }
+
         init(_ d: Delimiters) {
             classes = .allocate(capacity: 256)
-            for b in 0..<256 {
-                let byte = UInt8(b)
-                let kind = ByteClass.isDigit(byte) ? ByteBits.digit : ByteBits.nonDigit
-                classes[b] = byte < 0x20 || byte == 0x7F ? kind | ByteBits.control : kind
-            }
+            classes.initialize(from: Self.valueBits, count: 256)
             classes[Int(d.component)] |= ByteBits.component
             if let r = d.release { classes[Int(r)] |= ByteBits.release }
             if let r = d.repetition { classes[Int(r)] |= ByteBits.repetition }
@@ -361,6 +364,13 @@ struct GuideValidator {
     @inline(__always)
     private func checkValue(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ escaped: Bool, _ bits: UInt8, _ v: UnsafePointer<CompiledGuide.Value>, position: Int,
                             component: Int?, repetition: Int?, x12: Bool, dateFormat: Int?, release: UInt8?, out: inout [ElementIssue]) {
+        // Most values are settled by their bits and length alone, without the call to `fault`.
+        let length = to &- from
+        if length <= 0 {
+            if v.pointee.mandatory { report(.missing, buf, from, to, v, position: position, component: component, repetition: repetition, out: &out) }
+            return
+        }
+        if !escaped && bits & v.pointee.fullCheckBits == 0 && length >= v.pointee.minLength && length <= v.pointee.maxLength { return }
         if escaped, let release, UnsafeBufferPointer(rebasing: buf[from..<to]).contains(release) {
             checkEscapedValue(buf, from, to, v, position: position, component: component, repetition: repetition, x12: x12, dateFormat: dateFormat, release: release, out: &out)
             return
