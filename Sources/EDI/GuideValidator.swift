@@ -5,6 +5,15 @@ struct GuideValidator {
     let guide: Guide
     let compiled: CompiledGuide
     let knownTags: Set<SegmentTag>
+    /// The business identifier's segment tag and its name in reports (`BEG03`), worked out once rather than per set.
+    private let business: (tag: SegmentTag, name: String, position: Int)?
+
+    init(guide: Guide, compiled: CompiledGuide, knownTags: Set<SegmentTag>) {
+        self.guide = guide
+        self.compiled = compiled
+        self.knownTags = knownTags
+        business = guide.businessIdentifier.map { (tag, pos) in (SegmentTag(tag), tag + (pos < 10 ? "0" : "") + String(pos), pos) }
+    }
 
     private struct Frame {
         var loop: Int
@@ -57,10 +66,9 @@ struct GuideValidator {
         }
         }
         }
-        if let (tag, pos) = guide.businessIdentifier {
-            let t = SegmentTag(tag)
-            for i in 0..<count where store.records[i].tag == t {
-                report.businessIdentifier = (tag + (pos < 10 ? "0" : "") + String(pos), store[i].value(pos))
+        if let business {
+            for i in 0..<count where store.records[i].tag == business.tag {
+                report.businessIdentifier = (business.name, store[i].value(business.position))
                 break
             }
         }
@@ -509,22 +517,30 @@ private func memcmpEqual(_ code: UnsafeBufferPointer<UInt8>, _ buf: UnsafeBuffer
 public struct GuideCatalog: TransactionSetChecker {
     /// The guides by key (`x12 004010 850`).
     public let guides: [String: Guide]
-    private let compiled: [String: CompiledGuide]
-    private let knownTags: [String: Set<SegmentTag>]
+    /// The validator of each guide, ready to use: one look-up per set, no key text built.
+    private let validators: [Selector: GuideValidator]
+
+    private struct Selector: Hashable {
+        var standard: EDIStandard
+        var version: String
+        var identifier: String
+    }
 
     /// Builds a catalogue from parsed guides.
     public init(guides: [Guide]) {
         var byKey: [String: Guide] = [:]
         var tags: [String: Set<SegmentTag>] = [:]
-        var compiled: [String: CompiledGuide] = [:]
         for g in guides {
             byKey[Self.key(g.standard, g.version, g.identifier)] = g
-            compiled[Self.key(g.standard, g.version, g.identifier)] = CompiledGuide(g)
             tags[g.standard.rawValue + g.version, default: []].formUnion(g.segments.keys)
         }
         self.guides = byKey
-        self.compiled = compiled
-        knownTags = tags
+        var validators: [Selector: GuideValidator] = [:]
+        for g in byKey.values {
+            validators[Selector(standard: g.standard, version: g.version, identifier: g.identifier)] =
+                GuideValidator(guide: g, compiled: CompiledGuide(g), knownTags: tags[g.standard.rawValue + g.version] ?? [])
+        }
+        self.validators = validators
     }
 
     static func key(_ s: EDIStandard, _ version: String, _ id: String) -> String { "\(s.rawValue) \(version) \(id)" }
@@ -539,9 +555,7 @@ public struct GuideCatalog: TransactionSetChecker {
     /// Checks a set against its guide; sets without a guide are left alone.
     public func check(_ set: TransactionSet, standard: EDIStandard, version: String, report: inout TransactionSetReport) {
         let v = standard == .x12 ? String(version.prefix(6)) : version
-        let key = Self.key(standard, v, report.identifier)
-        guard let g = guides[key], let c = compiled[key] else { return }
-        GuideValidator(guide: g, compiled: c, knownTags: knownTags[standard.rawValue + g.version] ?? []).validate(set, report: &report)
+        validators[Selector(standard: standard, version: v, identifier: report.identifier)]?.validate(set, report: &report)
     }
 
     /// Parses a folder's dictionary and guide texts (name → text).
