@@ -49,6 +49,8 @@ struct CompiledGuide: Sendable {
     }
 
     var nodes: [Node] = []
+    /// `nodes[i].trigger` for every node, packed: the placement search compares tags along a run of siblings.
+    var triggers: [SegmentTag] = []
     var values: [Value] = []
     var rules: [Rule] = []
     var loopIDs: [String?] = [nil]
@@ -80,6 +82,7 @@ struct CompiledGuide: Sendable {
         nodes.append(Node(trigger: SegmentTag(rawValue: 0), isLoop: true, mandatory: true, maxUse: 1, firstChild: 0, childCount: 0, loopIDIndex: 0, rule: -1,
                           nextMandatory: 0))
         place(children: guide.structure, parent: 0, ruleIndex: ruleIndex)
+        triggers = nodes.map(\.trigger)
     }
 
     private mutating func value(_ e: ElementRule) -> Value {

@@ -34,13 +34,14 @@ struct GuideValidator {
         counts.withUnsafeMutableBufferPointer { counts in
         store.records.withUnsafeBufferPointer { records in
         compiled.nodes.withUnsafeBufferPointer { nodes in
+        compiled.triggers.withUnsafeBufferPointer { triggers in
         compiled.values.withUnsafeBufferPointer { values in
         store.bytes.withUnsafeBufferPointer { buf in
             store.separators.withUnsafeBufferPointer { seps in
                 for i in 0..<count {
                     let r = records[i]
                     let position = i + 1
-                    let rule = place(r.tag, &stack, counts, nodes, position: position, offset: r.offset, issues: &issues)
+                    let rule = place(r.tag, &stack, counts, nodes, triggers, position: position, offset: r.offset, issues: &issues)
                     if rule == Int.min {
                         let known = knownTags.contains(r.tag)
                         issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
@@ -66,6 +67,7 @@ struct GuideValidator {
         }
         }
         }
+        }
         if let business {
             for i in 0..<count where store.records[i].tag == business.tag {
                 report.businessIdentifier = (business.name, store[i].value(business.position))
@@ -78,15 +80,15 @@ struct GuideValidator {
 
     /// Finds where `tag` fits, moving through loops. Returns the segment's rule index, -1 when it has no rules, `Int.min` when it fits nowhere.
     private func place(_ tag: SegmentTag, _ stack: inout [Frame], _ counts: UnsafeMutableBufferPointer<Int>, _ nodes: UnsafeBufferPointer<CompiledGuide.Node>,
-                       position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
+                       _ triggers: UnsafeBufferPointer<SegmentTag>, position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
         var level = stack.count - 1
         while level >= 0 {
             let loop = nodes[stack[level].loop]
             // Inside a loop its trigger (child 0) only matches through the parent: a second one starts a new iteration.
             var k = level > 0 && stack[level].index == 0 ? 1 : stack[level].index
             while k < loop.childCount {
-                let ci = loop.firstChild + k
-                if nodes[ci].trigger == tag {
+                let ci = loop.firstChild &+ k
+                if triggers[ci] == tag {
                     while stack.count - 1 > level {
                         missing(stack.removeLast(), counts, position: position, offset: offset, issues: &issues)
                     }
@@ -116,7 +118,7 @@ struct GuideValidator {
                         if !node.isLoop { return node.rule }
                     }
                 }
-                k += 1
+                k &+= 1
             }
             level -= 1
         }
