@@ -49,6 +49,8 @@ struct CompiledGuide: Sendable {
     }
 
     var nodes: [Node] = []
+    /// Frames the placement stack can hold at most: the whole set's, plus one per level of loop nesting.
+    var maxDepth = 1
     /// `nodes[i].trigger` for every node, packed: the placement search compares tags along a run of siblings.
     var triggers: [SegmentTag] = []
     var values: [Value] = []
@@ -81,7 +83,7 @@ struct CompiledGuide: Sendable {
         // Node 0 is the whole set, a loop without identifier.
         nodes.append(Node(trigger: SegmentTag(rawValue: 0), isLoop: true, mandatory: true, maxUse: 1, firstChild: 0, childCount: 0, loopIDIndex: 0, rule: -1,
                           nextMandatory: 0))
-        place(children: guide.structure, parent: 0, ruleIndex: ruleIndex)
+        place(children: guide.structure, parent: 0, depth: 1, ruleIndex: ruleIndex)
         triggers = nodes.map(\.trigger)
     }
 
@@ -108,7 +110,7 @@ struct CompiledGuide: Sendable {
                      mandatoryComponentEnd: 0, fullCheckBits: fullCheckBits)
     }
 
-    private mutating func place(children: [GuideNode], parent: Int, ruleIndex: [SegmentTag: Int]) {
+    private mutating func place(children: [GuideNode], parent: Int, depth: Int, ruleIndex: [SegmentTag: Int]) {
         let first = nodes.count
         nodes[parent].firstChild = first
         nodes[parent].childCount = children.count
@@ -129,7 +131,10 @@ struct CompiledGuide: Sendable {
             nodes[first + k].nextMandatory = next
         }
         for (i, c) in children.enumerated() {
-            if case let .loop(_, _, _, grandChildren) = c { place(children: grandChildren, parent: first + i, ruleIndex: ruleIndex) }
+            if case let .loop(_, _, _, grandChildren) = c {
+                maxDepth = max(maxDepth, depth + 1)
+                place(children: grandChildren, parent: first + i, depth: depth + 1, ruleIndex: ruleIndex)
+            }
         }
     }
 }

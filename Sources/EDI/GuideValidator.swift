@@ -20,10 +20,42 @@ struct GuideValidator {
         var index: Int
     }
 
+    /// The loops entered, innermost last, starting with the whole set's; room for the guide's deepest nesting,
+    /// so pushing neither checks nor grows.
+    private struct Stack {
+        private let frames: UnsafeMutablePointer<Frame>
+        private(set) var count = 1
+
+        init(capacity: Int) {
+            frames = .allocate(capacity: capacity)
+            frames.initialize(to: Frame(loop: 0, index: 0))
+        }
+
+        var top: Frame { frames[count - 1] }
+
+        subscript(i: Int) -> Frame {
+            get { frames[i] }
+            nonmutating set { frames[i] = newValue }
+        }
+
+        mutating func push(_ f: Frame) {
+            frames[count] = f
+            count += 1
+        }
+
+        mutating func pop() -> Frame? {
+            guard count > 0 else { return nil }
+            count -= 1
+            return frames[count]
+        }
+
+        func free() { frames.deallocate() }
+    }
+
     func validate(_ set: TransactionSet, report: inout TransactionSetReport) {
         var counts = [Int](repeating: 0, count: compiled.nodes.count)
-        var stack = [Frame(loop: 0, index: 0)]
-        stack.reserveCapacity(8)
+        var stack = Stack(capacity: compiled.maxDepth)
+        defer { stack.free() }
         var issues: [SegmentIssue] = []
         var scratch = Scratch(set.store.delimiters)
         defer { scratch.free() }
@@ -44,13 +76,13 @@ struct GuideValidator {
                     let rule = place(r.tag, &stack, counts, nodes, triggers, position: position, offset: r.offset, issues: &issues)
                     if rule == Int.min {
                         let known = knownTags.contains(r.tag)
-                        issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
+                        issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack.top.loop].loopIDIndex],
                                                    x12Code: known ? .segmentOutOfSequence : .unrecognizedSegment,
                                                    edifactCode: .notSupportedInPosition, offset: r.offset))
                     } else if rule >= 0, let base = values.baseAddress {
                         checkElements(buf, seps, r, compiled.rules[rule], delimiters, &scratch, base, &elementIssues)
                         if !elementIssues.isEmpty {
-                            issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack[stack.count - 1].loop].loopIDIndex],
+                            issues.append(SegmentIssue(tag: r.tag.description, position: position, loopID: compiled.loopIDs[compiled.nodes[stack.top.loop].loopIDIndex],
                                                        x12Code: .segmentHasElementErrors, edifactCode: nil, elements: elementIssues, offset: r.offset))
                             elementIssues = []
                         }
@@ -62,7 +94,7 @@ struct GuideValidator {
         }
         // End of the set: whatever mandatory node is still unseen is missing (the trailer is the envelope's business).
         let endOffset = count > 0 ? store.records[count - 1].offset : set.offset
-        while let f = stack.popLast() {
+        while let f = stack.pop() {
             missing(f, counts, position: count, offset: endOffset, issues: &issues)
         }
         }
@@ -79,7 +111,7 @@ struct GuideValidator {
     }
 
     /// Finds where `tag` fits, moving through loops. Returns the segment's rule index, -1 when it has no rules, `Int.min` when it fits nowhere.
-    private func place(_ tag: SegmentTag, _ stack: inout [Frame], _ counts: UnsafeMutableBufferPointer<Int>, _ nodes: UnsafeBufferPointer<CompiledGuide.Node>,
+    private func place(_ tag: SegmentTag, _ stack: inout Stack, _ counts: UnsafeMutableBufferPointer<Int>, _ nodes: UnsafeBufferPointer<CompiledGuide.Node>,
                        _ triggers: UnsafeBufferPointer<SegmentTag>, position: Int, offset: Int, issues: inout [SegmentIssue]) -> Int {
         var level = stack.count - 1
         while level >= 0 {
@@ -90,7 +122,7 @@ struct GuideValidator {
                 let ci = loop.firstChild &+ k
                 if triggers[ci] == tag {
                     while stack.count - 1 > level {
-                        missing(stack.removeLast(), counts, position: position, offset: offset, issues: &issues)
+                        missing(stack.pop()!, counts, position: position, offset: offset, issues: &issues)
                     }
                     missing(stack[level], counts, upTo: k, position: position, offset: offset, issues: &issues)
                     stack[level].index = k
@@ -112,7 +144,7 @@ struct GuideValidator {
                     while true {
                         for j in node.firstChild..<(node.firstChild + node.childCount) { counts[j] = 0 }
                         counts[node.firstChild] = 1
-                        stack.append(Frame(loop: current, index: 0))
+                        stack.push(Frame(loop: current, index: 0))
                         current = node.firstChild
                         node = nodes[current]
                         if !node.isLoop { return node.rule }

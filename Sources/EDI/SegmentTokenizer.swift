@@ -300,7 +300,13 @@ final class SegmentTokenizer<Source: ByteSource> {
 extension SegmentTag {
     init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    @inline(__always)
     init(packing p: UnsafePointer<UInt8>, count: Int) {
+        // Most tags have three letters.
+        if count == 3 {
+            self.init(rawValue: UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2]))
+            return
+        }
         var v: UInt32 = 0
         for i in 0..<count { v = (v << 8) | UInt32(p[i]) }
         self.init(rawValue: v)
