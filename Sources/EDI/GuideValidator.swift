@@ -255,12 +255,17 @@ struct GuideValidator {
         var s = Split(start: from)
         var j = from
         while j < to {
-            let c = classes[Int(buf[j])]
-            if c & delimiters == 0 {
-                s.bits |= c
+            // Data bytes, the usual case, in a loop of their own that needs few registers.
+            var bits = s.bits
+            var c = classes[Int(buf[j])]
+            while c & delimiters == 0 {
+                bits |= c
                 j &+= 1
-                continue
+                if j == to { break }
+                c = classes[Int(buf[j])]
             }
+            s.bits = bits
+            if j == to { break }
             if c & delimiters & ByteBits.repetition != 0 {
                 s.repeated = true
                 break
