@@ -180,10 +180,7 @@ final class SegmentTokenizer<Source: ByteSource> {
         // Locals, not stored properties, inside the loop: class property access costs an exclusivity check per byte.
         let table = classes
         let (elementBytes, terminatorBytes, releaseBytes) = (elementWord, terminatorWord, releaseWord)
-        // Separators are written straight into the builder; `room` is what is reserved after the last committed one.
-        var room = 64
-        var out = seps.tail(reserving: room)
-        var n = 0
+        var separators = SeparatorWriter(seps)
         var scanned = prefix
         var terminator = -1
         while true {
@@ -201,14 +198,7 @@ final class SegmentTokenizer<Source: ByteSource> {
                         let k = j &+ (hits.trailingZeroBitCount &>> 3)
                         let c = table[Int(buf[k])]
                         if c == 1 {
-                            if n == room {
-                                seps.didAppend(n)
-                                n = 0
-                                room &*= 2
-                                out = seps.tail(reserving: room)
-                            }
-                            out[n] = base &+ Int32(truncatingIfNeeded: k &- start)
-                            n &+= 1
+                            separators.write(base &+ Int32(truncatingIfNeeded: k &- start))
                             hits &= hits &- 1
                         } else if c == 2 {
                             found = k
@@ -230,14 +220,7 @@ final class SegmentTokenizer<Source: ByteSource> {
                 if c == 0 {
                     j &+= 1
                 } else if c == 1 {
-                    if n == room {
-                        seps.didAppend(n)
-                        n = 0
-                        room &*= 2
-                        out = seps.tail(reserving: room)
-                    }
-                    out[n] = base &+ Int32(truncatingIfNeeded: j &- start)
-                    n &+= 1
+                    separators.write(base &+ Int32(truncatingIfNeeded: j &- start))
                     j &+= 1
                 } else if c == 2 {
                     found = j
@@ -272,7 +255,7 @@ final class SegmentTokenizer<Source: ByteSource> {
             contentRel = filled &- pos
             endRel = contentRel
         }
-        seps.didAppend(n)
+        separators.commit()
         let separatorCount = seps.count &- sepStart
         let tagEndRel = separatorCount > 0 ? Int(seps[sepStart] &- base) : contentRel
         let tag = SegmentTag(packing: buffer + pos + prefix, count: min(max(tagEndRel &- prefix, 0), 4))
@@ -294,6 +277,37 @@ final class SegmentTokenizer<Source: ByteSource> {
         b.bytes.append(buffer + pos, count: n)
         pos = filled
         return SegmentTag(rawValue: 0)
+    }
+}
+
+/// Writes element separators straight into a builder's table, reserving room as it goes.
+private struct SeparatorWriter {
+    let table: PlainBuffer<Int32>
+    private var out: UnsafeMutablePointer<Int32>
+    /// Room reserved after the last committed separator, and separators written into it.
+    private var room = 64
+    private var n = 0
+
+    init(_ table: PlainBuffer<Int32>) {
+        self.table = table
+        out = table.tail(reserving: room)
+    }
+
+    @inline(__always)
+    mutating func write(_ value: Int32) {
+        if n == room {
+            commit()
+            room &*= 2
+            out = table.tail(reserving: room)
+        }
+        out[n] = value
+        n &+= 1
+    }
+
+    /// Counts the separators written in the table.
+    mutating func commit() {
+        table.didAppend(n)
+        n = 0
     }
 }
 
