@@ -184,7 +184,10 @@ public struct EnvelopeValidator {
         let x12 = current!.standard == .x12
         let h = t.header
         var r: TransactionSetReport
+        // GS08, or the UNH S009 version and release (`D96A`): what selects the guide.
+        let version: String
         if x12 {
+            version = group?.version ?? ""
             r = TransactionSetReport(identifier: h.value(1), controlNumber: h.value(2), implementationReference: h.value(3),
                                      offset: t.offset, segmentCount: t.segmentCount)
             let id = h.value(1)
@@ -200,25 +203,27 @@ public struct EnvelopeValidator {
             }
             if !setNumbers.insert(n).inserted { r.errors.append(.controlNumberNotUnique) }
         } else {
+            // Each value read once: splitting S009 and building its strings again for every use cost more than the rest of the set.
             let s009 = h.element(2)?.components.map(\.text) ?? []
-            r = TransactionSetReport(identifier: h.value(2, 1), controlNumber: h.value(1), implementationReference: s009.joined(separator: ":"),
+            let reference = h.value(1)
+            r = TransactionSetReport(identifier: s009.first ?? "", controlNumber: reference, implementationReference: s009.joined(separator: ":"),
                                      offset: t.offset, segmentCount: t.segmentCount)
-            if h.value(1).isEmpty { r.edifactErrors.append((.missing, "UNH")) }
+            if reference.isEmpty { r.edifactErrors.append((.missing, "UNH")) }
             if s009.count < 4 || s009[0...3].contains(where: \.isEmpty) { r.edifactErrors.append((.missing, "UNH")) }
             if let tr = t.trailer {
-                if tr.value(2) != h.value(1) { r.edifactErrors.append((.referencesDoNotMatch, "UNT")) }
+                if tr.value(2) != reference { r.edifactErrors.append((.referencesDoNotMatch, "UNT")) }
                 if Int(tr.value(1)) != t.segmentCount { r.edifactErrors.append((.controlCountMismatch, "UNT")) }
             } else {
                 r.edifactErrors.append((.missing, "UNT"))
             }
-            if !setNumbers.insert(h.value(1)).inserted { r.edifactErrors.append((.duplicateDetected, "UNH")) }
+            if !setNumbers.insert(reference).inserted { r.edifactErrors.append((.duplicateDetected, "UNH")) }
+            version = (s009.count > 1 ? s009[1] : "") + (s009.count > 2 ? s009[2] : "")
             if group == nil {
                 if groupCount > 0 { current!.issues.append(issue(false, .invalidContent, .groupsAndMessagesMixed, h, nil, "groups and ungrouped messages are mixed")) }
                 ungroupedCount += 1
             }
         }
         if let checker {
-            let version = x12 ? (group?.version ?? "") : s009Version(h)
             checker.check(t, standard: current!.standard, version: version, report: &r)
         }
         if x12, !r.segmentIssues.isEmpty, !r.errors.contains(.segmentsInError) { r.errors.append(.segmentsInError) }
@@ -240,6 +245,4 @@ public struct EnvelopeValidator {
             current!.ungroupedSets.append(r)
         }
     }
-
-    private func s009Version(_ h: Segment) -> String { h.value(2, 2) + h.value(2, 3) }
 }

@@ -220,6 +220,7 @@ public final class InterchangeReader<Source: ByteSource> {
         return d
     }
 
+    @inline(__always)
     static func isEnvelopeTag(_ t: SegmentTag) -> Bool {
         t == .ST || t == .UNH || t == .GS || t == .GE || t == .UNG || t == .UNE || t == .IEA || t == .UNZ
     }

@@ -111,6 +111,7 @@ final class PlainBuffer<T> {
 
     deinit { base.deallocate() }
 
+    @inline(never)
     private func grow(to n: Int) {
         let bigger = UnsafeMutablePointer<T>.allocate(capacity: n)
         bigger.moveInitialize(from: base, count: count)
@@ -121,18 +122,29 @@ final class PlainBuffer<T> {
 
     func reserve(_ n: Int) { if n > capacity { grow(to: n) } }
 
+    @inline(__always)
     func append(_ v: T) {
         if count == capacity { grow(to: capacity * 2) }
         (base + count).initialize(to: v)
         count += 1
     }
 
+    @inline(__always)
     func append(_ p: UnsafePointer<T>, count n: Int) {
         guard n > 0 else { return }
         if count + n > capacity { grow(to: max(capacity * 2, count + n)) }
         (base + count).initialize(from: p, count: n)
         count += n
     }
+
+    /// Room for `n` more values after the last one; write them there, then call `didAppend`.
+    func tail(reserving n: Int) -> UnsafeMutablePointer<T> {
+        if count + n > capacity { grow(to: max(capacity * 2, count + n)) }
+        return base + count
+    }
+
+    /// Counts `n` values written through `tail(reserving:)`.
+    func didAppend(_ n: Int) { count += n }
 
     subscript(i: Int) -> T { base[i] }
 
@@ -289,6 +301,8 @@ public struct Element: Sendable {
     /// Splits on a delimiter, honouring the release character.
     func split(on delimiter: UInt8) -> [ArraySlice<UInt8>] {
         var parts: [ArraySlice<UInt8>] = []
+        // Room for the usual composite at once instead of growing from empty (four reallocations).
+        parts.reserveCapacity(8)
         var start = bytes.startIndex
         var i = bytes.startIndex
         let release = delimiters.release

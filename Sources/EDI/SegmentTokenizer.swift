@@ -13,8 +13,11 @@ final class SegmentTokenizer<Source: ByteSource> {
     private var atEnd = false
     private let maxSegmentLength: Int
     private let classes: UnsafeMutablePointer<UInt8>
-    private var sepScratch: UnsafeMutablePointer<Int32>
-    private var sepCapacity = 256
+    /// The element separator, terminator and release character repeated in every byte of a word (the release
+    /// character's word repeats the element separator when there is none).
+    private var elementWord: UInt64 = 0
+    private var terminatorWord: UInt64 = 0
+    private var releaseWord: UInt64 = 0
     private(set) var delimiters = Delimiters.x12Default
 
     // Byte classes in the table; the scan loop tests the literals 1 and 2.
@@ -27,7 +30,6 @@ final class SegmentTokenizer<Source: ByteSource> {
         capacity = max(chunkSize, 256)
         buffer = .allocate(capacity: capacity)
         classes = .allocate(capacity: 256)
-        sepScratch = .allocate(capacity: 256)
         classes.initialize(repeating: 0, count: 256)
         self.maxSegmentLength = max(maxSegmentLength, 256)
     }
@@ -35,7 +37,6 @@ final class SegmentTokenizer<Source: ByteSource> {
     deinit {
         buffer.deallocate()
         classes.deallocate()
-        sepScratch.deallocate()
     }
 
 
@@ -51,6 +52,20 @@ final class SegmentTokenizer<Source: ByteSource> {
         classes[Int(d.element)] = Self.classElement
         classes[Int(d.segment)] = Self.classTerminator
         if let r = d.release { classes[Int(r)] = Self.classRelease }
+        elementWord = UInt64(d.element) &* 0x0101_0101_0101_0101
+        terminatorWord = UInt64(d.segment) &* 0x0101_0101_0101_0101
+        releaseWord = UInt64(d.release ?? d.element) &* 0x0101_0101_0101_0101
+    }
+
+    /// The high bit of every byte that is zero in any of the three words, exactly (no carries between bytes).
+    @inline(__always)
+    private static func zeroBytes(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // A byte's high bit survives `(x & low) + low | x` unless the byte is zero.
+        let ta = ((a & low) &+ low) | a
+        let tb = ((b & low) &+ low) | b
+        let tc = ((c & low) &+ low) | c
+        return ~(ta & tb & tc) & ~low
     }
 
     /// Makes at least `count` bytes available from `pos` unless the input ends first; returns what is available.
@@ -85,8 +100,12 @@ final class SegmentTokenizer<Source: ByteSource> {
     }
 
     /// Whether the next bytes are `ISA`, `UNA` or `UNB`: a new interchange starts.
+    @inline(__always)
     func nextStartsHeader() throws(EDIReadError) -> Bool {
-        guard try ensure(3) >= 3 else { return false }
+        // Called before every segment: only a short buffer needs the refill path.
+        if filled - pos < 3 {
+            guard try ensure(3) >= 3 else { return false }
+        }
         let p = buffer + pos
         if p[0] == UInt8(ascii: "I") { return p[1] == UInt8(ascii: "S") && p[2] == UInt8(ascii: "A") }
         return p[0] == UInt8(ascii: "U") && p[1] == UInt8(ascii: "N") && (p[2] == UInt8(ascii: "A") || p[2] == UInt8(ascii: "B"))
@@ -154,42 +173,54 @@ final class SegmentTokenizer<Source: ByteSource> {
                 return nil
             }
         }
-        let base = Int32(b.bytes.count)
-        let sepStart = b.separators.count
+        // Offsets in the builder stay below 2^31: sets are bounded by `maxTransactionSetBytes`, segments by `maxSegmentLength`.
+        let base = Int32(truncatingIfNeeded: b.bytes.count)
+        let seps = b.separators
+        let sepStart = seps.count
         // Locals, not stored properties, inside the loop: class property access costs an exclusivity check per byte.
         let table = classes
-        var scratch = sepScratch
-        var cap = sepCapacity
-        var n = 0
-        defer {
-            sepScratch = scratch
-            sepCapacity = cap
-        }
+        let (elementBytes, terminatorBytes, releaseBytes) = (elementWord, terminatorWord, releaseWord)
+        var separators = SeparatorWriter(seps)
         var scanned = prefix
         var terminator = -1
         while true {
             let buf = buffer
             let limit = filled
             let start = pos
-            var j = start + scanned
+            var j = start &+ scanned
             var found = -1
-            while j < limit {
+            scan: while j < limit {
+                if j &+ 8 <= limit {
+                    // Eight bytes at a time: every element separator in the word, up to a terminator or release character.
+                    let w = UInt64(littleEndian: UnsafeRawPointer(buf + j).loadUnaligned(as: UInt64.self))
+                    var hits = Self.zeroBytes(w ^ elementBytes, w ^ terminatorBytes, w ^ releaseBytes)
+                    while hits != 0 {
+                        let k = j &+ (hits.trailingZeroBitCount &>> 3)
+                        let c = table[Int(buf[k])]
+                        if c == 1 {
+                            separators.write(base &+ Int32(truncatingIfNeeded: k &- start))
+                            hits &= hits &- 1
+                        } else if c == 2 {
+                            found = k
+                            break scan
+                        } else {
+                            // A release character: the byte after it is data, wherever it lies.
+                            if k &+ 1 >= limit {
+                                j = k
+                                break scan
+                            }
+                            j = k &+ 2
+                            continue scan
+                        }
+                    }
+                    j &+= 8
+                    continue
+                }
                 let c = table[Int(buf[j])]
                 if c == 0 {
                     j &+= 1
-                    continue
-                }
-                if c == 1 {
-                    // Into a scratch buffer first: one append per segment instead of one per element.
-                    if n == cap {
-                        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: cap * 2)
-                        bigger.update(from: scratch, count: n)
-                        scratch.deallocate()
-                        scratch = bigger
-                        cap *= 2
-                    }
-                    scratch[n] = base &+ Int32(truncatingIfNeeded: j &- start)
-                    n &+= 1
+                } else if c == 1 {
+                    separators.write(base &+ Int32(truncatingIfNeeded: j &- start))
                     j &+= 1
                 } else if c == 2 {
                     found = j
@@ -199,7 +230,7 @@ final class SegmentTokenizer<Source: ByteSource> {
                     j &+= 2
                 }
             }
-            scanned = j - start
+            scanned = j &- start
             if found >= 0 {
                 terminator = found
                 break
@@ -212,22 +243,28 @@ final class SegmentTokenizer<Source: ByteSource> {
         let contentRel: Int
         let endRel: Int
         if terminator >= 0 {
-            contentRel = terminator - pos
-            let end = try absorbLineBreaks(from: terminator + 1)
-            endRel = end - pos
+            contentRel = terminator &- pos
+            // Usually the next segment follows the terminator at once.
+            let next = terminator &+ 1
+            if next < filled && !ByteClass.isLineBreak(buffer[next]) {
+                endRel = next &- pos
+            } else {
+                endRel = try absorbLineBreaks(from: next) &- pos
+            }
         } else {
-            contentRel = filled - pos
+            contentRel = filled &- pos
             endRel = contentRel
         }
-        b.separators.append(scratch, count: n)
-        let separatorCount = n
-        let tagEndRel = separatorCount > 0 ? Int(b.separators[sepStart] - base) : contentRel
-        let tag = SegmentTag(packing: buffer + pos + prefix, count: min(max(tagEndRel - prefix, 0), 4))
+        separators.commit()
+        let separatorCount = seps.count &- sepStart
+        let tagEndRel = separatorCount > 0 ? Int(seps[sepStart] &- base) : contentRel
+        let tag = SegmentTag(packing: buffer + pos + prefix, count: min(max(tagEndRel &- prefix, 0), 4))
         b.records.append(SegmentRecord(
-            start: base, tagStart: base + Int32(prefix), contentEnd: base + Int32(contentRel), end: base + Int32(endRel),
-            firstSeparator: Int32(sepStart), separatorCount: Int32(separatorCount), tag: tag, offset: bufferOffset + pos + prefix))
+            start: base, tagStart: base &+ Int32(truncatingIfNeeded: prefix), contentEnd: base &+ Int32(truncatingIfNeeded: contentRel),
+            end: base &+ Int32(truncatingIfNeeded: endRel), firstSeparator: Int32(truncatingIfNeeded: sepStart),
+            separatorCount: Int32(truncatingIfNeeded: separatorCount), tag: tag, offset: bufferOffset &+ pos &+ prefix))
         b.bytes.append(buffer + pos, count: endRel)
-        pos += endRel
+        pos &+= endRel
         return tag
     }
 
@@ -243,10 +280,47 @@ final class SegmentTokenizer<Source: ByteSource> {
     }
 }
 
+/// Writes element separators straight into a builder's table, reserving room as it goes.
+private struct SeparatorWriter {
+    let table: PlainBuffer<Int32>
+    private var out: UnsafeMutablePointer<Int32>
+    /// Room reserved after the last committed separator, and separators written into it.
+    private var room = 64
+    private var n = 0
+
+    init(_ table: PlainBuffer<Int32>) {
+        self.table = table
+        out = table.tail(reserving: room)
+    }
+
+    @inline(__always)
+    mutating func write(_ value: Int32) {
+        if n == room {
+            commit()
+            room &*= 2
+            out = table.tail(reserving: room)
+        }
+        out[n] = value
+        n &+= 1
+    }
+
+    /// Counts the separators written in the table.
+    mutating func commit() {
+        table.didAppend(n)
+        n = 0
+    }
+}
+
 extension SegmentTag {
     init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    @inline(__always)
     init(packing p: UnsafePointer<UInt8>, count: Int) {
+        // Most tags have three letters.
+        if count == 3 {
+            self.init(rawValue: UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2]))
+            return
+        }
         var v: UInt32 = 0
         for i in 0..<count { v = (v << 8) | UInt32(p[i]) }
         self.init(rawValue: v)
