@@ -543,6 +543,12 @@ import Testing
             #expect(bravoView.opportunitiesWon == 1 && bravoView.wonRevenue.amount == "1000.00" && bravoView.wonRevenueInOtherCurrencies.isEmpty)
             let before = try await world.promotions.promotionMetrics(vendor, promotion: promotion.id, from: .distantPast, to: Date(timeIntervalSince1970: 0))
             #expect(before.opportunitiesWon == 0 && before.wonRevenue.amount == "0.00")
+            // The vendor's view of each partner, as its scorecard shows it.
+            let bravoCard = try await world.promotions.partnerMetrics(vendor, partner: world.bravo.id, from: .distantPast, to: .distantFuture)
+            #expect(bravoCard.opportunitiesWon == 1 && bravoCard.wonRevenue == [PromotionWorld.eur("1000.00")])
+            let charlieCard = try await world.promotions.partnerMetrics(vendor, partner: world.charlie.id, from: .distantPast, to: .distantFuture)
+            let dollars = try PromotionWorld.money("300.00", "USD")
+            #expect(charlieCard.opportunitiesWon == 1 && charlieCard.wonRevenue == [dollars])
         }
     }
 }

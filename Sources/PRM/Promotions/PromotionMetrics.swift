@@ -55,6 +55,9 @@ public struct PartnerPromotionMetrics: Sendable, Encodable, Equatable {
     /// Sell-through the partner reported to the caller, by period start in the range.
     public var sellThroughFacts: Int
     public var sellThroughRevenue: [Money]
+    /// The partner's opportunities attributed to the caller's promotions and won in the range.
+    public var opportunitiesWon: Int
+    public var wonRevenue: [Money]
 }
 
 extension Promotions {
@@ -196,13 +199,23 @@ extension Promotions {
                 """,
                 logger: database.logger
             ).decode((String, Int, String).self).collect()
+            let wins = try await connection.query(
+                """
+                SELECT won_currency, count(*)::integer, sum(won_amount)::text FROM hub.promotion_attributions
+                 WHERE promotion_owner_tenant_id = \(me) AND tenant_id = \(partner.uuid) AND object_type = 'opportunity'
+                   AND won_at >= \(from) AND won_at < \(to)
+                 GROUP BY won_currency ORDER BY won_currency
+                """,
+                logger: database.logger
+            ).decode((String, Int, String).self).collect()
             return PartnerPromotionMetrics(
                 partnerTenantID: partner, from: from, to: to, promotionsJoined: joined,
                 committed: budget.map { Money.signed($0.1, $0.0) }, spent: budget.map { Money.signed($0.2, $0.0) },
                 claimsSubmitted: claims.reduce(0) { $0 + $1.1 }, claimsApproved: claims.reduce(0) { $0 + $1.2 },
                 claimsRejected: claims.reduce(0) { $0 + $1.3 }, claimedAmount: claims.map { Money.stored($0.4, $0.0) },
                 approvedAmount: claims.map { Money.stored($0.5, $0.0) }, sellThroughFacts: facts.reduce(0) { $0 + $1.1 },
-                sellThroughRevenue: facts.map { Money.stored($0.2, $0.0) }
+                sellThroughRevenue: facts.map { Money.stored($0.2, $0.0) }, opportunitiesWon: wins.reduce(0) { $0 + $1.1 },
+                wonRevenue: wins.map { Money.stored($0.2, $0.0) }
             )
         }
     }
