@@ -105,6 +105,14 @@ extension CompiledReader {
         guard tags[segment] == match.tag else { return false }
         for predicate in match.predicates {
             let value = text(segment, predicate.element, predicate.component) ?? UnsafeBufferPointer(start: nil, count: 0)
+            if let packed = predicate.packed, value.count <= 8 {
+                let candidate = BytePredicate.pack(value, EmptyCollection())
+                // Both ASCII: byte equality is String equality.
+                if candidate & 0x8080_8080_8080_8080 == 0 {
+                    if value.count != packed.count || candidate != packed.value { return false }
+                    continue
+                }
+            }
             guard predicate.ascii, value.allSatisfy({ $0 < 0x80 }) else {
                 if !predicate.texts.contains(String(decoding: value, as: UTF8.self)) { return false }
                 continue

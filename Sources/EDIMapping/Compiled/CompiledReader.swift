@@ -22,12 +22,18 @@ struct CompiledReader: ~Copyable {
     var scopes = PlainStorage<Scope>(capacity: 256)
     var own = PlainStorage<Int32>(capacity: 1024)
     var tags = PlainStorage<UInt32>(capacity: 1024)
-    var segments: SegmentStore?
+    /// Where each segment's tag and elements lie in `bytes`.
+    var contents = PlainStorage<Range32>(capacity: 1024)
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
     var delimiters = Delimiters.x12Default
 
     /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
     /// instances are the items and their count.
+    struct Range32 {
+        var lower: Int32
+        var upper: Int32
+    }
+
     struct SlotValue {
         var lower: Int32
         var upper: Int32
@@ -48,14 +54,21 @@ struct CompiledReader: ~Copyable {
         scopes.free()
         own.free()
         tags.free()
+        contents.free()
     }
 
     /// Reads one set into `line`; false when the reference engine must read it instead.
     mutating func read(_ set: TransactionSet) -> Bool {
         let store = set.store
-        segments = store
         delimiters = store.delimiters
-        defer { segments = nil }
+        tags.truncate(to: 0)
+        contents.truncate(to: 0)
+        for index in 0..<store.count {
+            let segment = store[index]
+            tags.append(segment.tag.rawValue)
+            let content = segment.contentBytes
+            contents.append(Range32(lower: Int32(content.startIndex), upper: Int32(content.endIndex)))
+        }
         return store.bytes.withUnsafeBufferPointer { buffer in
             bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             do throws(Deferred) {
@@ -70,8 +83,6 @@ struct CompiledReader: ~Copyable {
     private mutating func read(_ store: SegmentStore, bodyEnd: Int) throws(Deferred) {
         guard let type = text(0, plan.typeElement.element, plan.typeElement.component),
               equals(type, plan.document) else { throw Deferred() }
-        tags.truncate(to: 0)
-        for index in 0..<store.count { tags.append(store[index].tag.rawValue) }
         try partition(body: 1..<max(1, bodyEnd))
         line.truncate(to: 0)
         values.truncate(to: 0)
@@ -91,37 +102,42 @@ struct CompiledReader: ~Copyable {
     }
 
     private mutating func evaluate(_ ops: [ReadOp], scope: Int, base: Int, found: inout Bool) throws(Deferred) {
-        for op in ops {
-            switch op {
-            case let .value(value):
-                try evaluate(value, scope: scope, base: base, found: &found)
-            case let .constant(slot, literal):
-                guard literal.valid else { throw Deferred() }
-                store(literal.bytes, slot: base + slot)
-            case let .loop(slot, level, required):
-                let count = instances(of: level, in: scope)
-                if count == 0 {
-                    if required { throw Deferred() }
-                    continue
-                }
-                slots[base + slot] = SlotValue(lower: Int32(scope), upper: Int32(count))
-                found = true
-            case let .group(group):
-                var inner = scope
-                if let level = group.level {
-                    guard let first = firstInstance(of: level, in: scope) else {
-                        if group.required { throw Deferred() }
-                        continue
-                    }
-                    inner = first
-                }
-                var groupFound = false
-                try evaluate(group.ops, scope: inner, base: base, found: &groupFound)
-                found = found || groupFound
-                if group.needsFound, !(groupFound && group.slots.contains { slots[base + $0].lower >= 0 }) {
-                    for slot in group.slots { slots[base + slot].lower = -1 }
+        // Through the buffer, ops are borrowed rather than copied (a retain and release each).
+        try ops.withUnsafeBufferPointer { (ops) throws(Deferred) in
+            for index in ops.indices { try evaluate(ops[index], scope: scope, base: base, found: &found) }
+        }
+    }
+
+    private mutating func evaluate(_ op: borrowing ReadOp, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
+        switch op {
+        case let .value(value):
+            try evaluate(value, scope: scope, base: base, found: &found)
+        case let .constant(slot, literal):
+            guard literal.valid else { throw Deferred() }
+            store(literal.bytes, slot: base + slot)
+        case let .loop(slot, level, required):
+            let count = instances(of: level, in: scope)
+            if count == 0 {
+                if required { throw Deferred() }
+                return
+            }
+            slots[base + slot] = SlotValue(lower: Int32(scope), upper: Int32(count))
+            found = true
+        case let .group(group):
+            var inner = scope
+            if let level = group.level {
+                guard let first = firstInstance(of: level, in: scope) else {
                     if group.required { throw Deferred() }
+                    return
                 }
+                inner = first
+            }
+            var groupFound = false
+            try evaluate(group.ops, scope: inner, base: base, found: &groupFound)
+            found = found || groupFound
+            if group.needsFound, !(groupFound && group.slots.contains { slots[base + $0].lower >= 0 }) {
+                for slot in group.slots { slots[base + slot].lower = -1 }
+                if group.required { throw Deferred() }
             }
         }
     }
@@ -132,7 +148,9 @@ struct CompiledReader: ~Copyable {
             let mark = values.count
             guard let (isString, content) = encode(text, op.codec) else { throw Deferred() }
             let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
-            for rule in op.rules where !rule.passes(isString: isString, content: content, encoded: encoded) { throw Deferred() }
+            if op.checked {
+                for rule in op.rules where !rule.passes(isString: isString, content: content, encoded: encoded) { throw Deferred() }
+            }
             slots[base + op.slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
             found = true
         } else if let fallback = op.fallback {
@@ -154,39 +172,52 @@ struct CompiledReader: ~Copyable {
         guard case let .object(children) = node.kind else { return false }
         line.append(UInt8(ascii: "{"))
         var empty = true
-        for child in children {
-            let mark = line.count
-            if !empty { line.append(UInt8(ascii: ",")) }
-            line.append(child.key)
-            var present = false
-            switch child.kind {
-            case let .leaf(slot):
-                let value = slots[base + slot]
-                if value.lower >= 0 {
-                    line.append(values.base + Int(value.lower), Int(value.upper - value.lower))
-                    present = true
-                }
-            case .object:
-                present = try writeObject(child, base: base)
-                if present { try check(child) }
-            case let .array(slot, level, item):
-                let value = slots[base + slot]
-                if value.lower >= 0 {
-                    let count = try writeArray(of: item, level: level, scope: Int(value.lower))
-                    if count < child.rules.minItems ?? 0 || count > child.rules.maxItems ?? .max { throw Deferred() }
-                    present = true
-                }
-            }
-            presence[child.id] = present
-            if present {
-                if child.rules.forbidden { throw Deferred() }
-                empty = false
-            } else {
-                line.truncate(to: mark)
-            }
+        // Through the buffer, members are borrowed rather than retained one by one.
+        try children.withUnsafeBufferPointer { (children) throws(Deferred) in
+            for index in children.indices { try writeMember(children[index], base: base, empty: &empty) }
         }
         line.append(UInt8(ascii: "}"))
         return !empty
+    }
+
+    private mutating func writeMember(_ child: OutputNode, base: Int, empty: inout Bool) throws(Deferred) {
+        let leaf = child.leafSlot
+        if leaf >= 0 {
+            let value = slots[base + leaf]
+            presence[child.id] = value.lower >= 0
+            guard value.lower >= 0 else { return }
+            if child.forbidden { throw Deferred() }
+            if !empty { line.append(UInt8(ascii: ",")) }
+            line.append(child.key.baseAddress!, child.key.count)
+            line.append(values.base + Int(value.lower), Int(value.upper - value.lower))
+            empty = false
+            return
+        }
+        let mark = line.count
+        if !empty { line.append(UInt8(ascii: ",")) }
+        line.append(child.key.baseAddress!, child.key.count)
+        var present = false
+        switch child.kind {
+        case .leaf:
+            break
+        case .object:
+            present = try writeObject(child, base: base)
+            if present { try check(child) }
+        case let .array(slot, level, item):
+            let value = slots[base + slot]
+            if value.lower >= 0 {
+                let count = try writeArray(of: item, level: level, scope: Int(value.lower))
+                if count < child.rules.minItems ?? 0 || count > child.rules.maxItems ?? .max { throw Deferred() }
+                present = true
+            }
+        }
+        presence[child.id] = present
+        if present {
+            if child.forbidden { throw Deferred() }
+            empty = false
+        } else {
+            line.truncate(to: mark)
+        }
     }
 
     private mutating func writeArray(of item: FramePlan, level: Int, scope: Int) throws(Deferred) -> Int {
@@ -204,9 +235,9 @@ struct CompiledReader: ~Copyable {
 
     /// The object rules of a node that was written; its members' presence is fresh.
     private func check(_ node: OutputNode) throws(Deferred) {
+        if node.forbidden { throw Deferred() }
         let rules = node.rules
-        if rules.forbidden { throw Deferred() }
-        guard case let .object(children) = node.kind else { return }
+        guard !rules.required.isEmpty || !rules.requiredAlternatives.isEmpty, case let .object(children) = node.kind else { return }
         func present(_ position: Int) -> Bool { position >= 0 && presence[children[position].id] }
         for position in rules.required where !present(position) { throw Deferred() }
         for alternatives in rules.requiredAlternatives where !alternatives.contains(where: { $0.allSatisfy(present) }) {

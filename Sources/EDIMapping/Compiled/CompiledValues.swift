@@ -2,23 +2,43 @@ import EDI
 
 extension CompiledReader {
     /// Component `component` (0 = the first) of element `element` of store segment `segment`,
-    /// release characters removed; nil when absent. Matches `EDITransaction.value`.
+    /// release characters removed; nil when absent. Matches `EDITransaction.value`: elements
+    /// lie between unreleased element separators after the tag, as the EDI module splits them.
     mutating func text(_ segment: Int, _ element: Int, _ component: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard let store = segments, let found = store[segment].element(element) else { return nil }
-        var lower = found.bytes.startIndex
-        let upper = found.bytes.endIndex
-        let separator = delimiters.component
-        let release = delimiters.release
-        // The `component`-th part between unreleased separators.
-        var part = max(component, 1) - 1
-        var index = lower
-        while index < upper {
+        let end = Int(contents[segment].upper)
+        let release = delimiters.release.map(Int.init) ?? 0x100
+        // Past the tag and `element` separators, then to the next separator.
+        var index = Int(contents[segment].lower)
+        var separators = 0
+        while index < end {
             let byte = bytes[index]
-            if let release, byte == release {
+            if Int(byte) == release {
                 index += 2
                 continue
             }
-            if byte == separator {
+            if byte == delimiters.element {
+                separators += 1
+                if separators == element { break }
+            }
+            index += 1
+        }
+        guard separators == element, element > 0 else { return nil }
+        var lower = index + 1
+        var upper = lower
+        while upper < end, bytes[upper] != delimiters.element {
+            upper += Int(bytes[upper]) == release ? 2 : 1
+        }
+        upper = min(upper, end)
+        // The `component`-th part between unreleased component separators.
+        var part = max(component, 1) - 1
+        index = lower
+        while index < upper {
+            let byte = bytes[index]
+            if Int(byte) == release {
+                index += 2
+                continue
+            }
+            if byte == delimiters.component {
                 if part == 0 { break }
                 part -= 1
                 lower = index + 1
@@ -26,9 +46,9 @@ extension CompiledReader {
             index += 1
         }
         guard part == 0 else { return nil }
-        let end = min(index, upper)
-        let raw = UnsafeBufferPointer(start: bytes + lower, count: max(0, end - lower))
-        guard let release, raw.contains(release) else { return raw }
+        let stop = min(index, upper)
+        let raw = UnsafeBufferPointer(start: bytes + lower, count: max(0, stop - lower))
+        guard let release = delimiters.release, raw.contains(release) else { return raw }
         scratch.truncate(to: 0)
         var position = 0
         while position < raw.count {

@@ -41,8 +41,7 @@ struct ReadPlanCompiler {
 
     static func match(_ tag: String, _ predicates: [PathPredicate]) -> SegmentMatch {
         SegmentMatch(tag: packed(tag), predicates: predicates.map {
-            BytePredicate(element: $0.element, component: $0.component, values: $0.values.map { Array($0.utf8) }, texts: $0.values,
-                          ascii: $0.values.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } })
+            BytePredicate(element: $0.element, component: $0.component, values: $0.values)
         })
     }
 
@@ -110,13 +109,13 @@ struct ReadPlanCompiler {
     private mutating func finish(_ node: OutputNode, schemas: SchemaSet) throws(ReadPlanUnsupported) {
         node.id = nextNode
         nextNode += 1
-        node.rules.forbidden = schemas.forbidden
+        node.forbidden = schemas.forbidden
         guard case let .object(children) = node.kind else { return }
         let sorted = children.sorted { $0.name < $1.name }
         node.kind = .object(sorted)
         if let resolver = self.schemas {
             node.rules = try resolver.objectRules(schemas, members: sorted.map(\.name))
-            node.rules.forbidden = node.rules.forbidden || schemas.forbidden
+            node.forbidden = node.rules.forbidden || schemas.forbidden
         }
         for child in sorted {
             let childSchemas = try self.schemas?.member(child.name, of: schemas) ?? .none
@@ -126,12 +125,12 @@ struct ReadPlanCompiler {
             case .leaf:
                 child.id = nextNode
                 nextNode += 1
-                child.rules.forbidden = childSchemas.forbidden
+                child.forbidden = childSchemas.forbidden
             case .array:
                 child.id = nextNode
                 nextNode += 1
                 if let resolver = self.schemas { child.rules = try resolver.arrayRules(childSchemas) }
-                child.rules.forbidden = child.rules.forbidden || childSchemas.forbidden
+                child.forbidden = child.rules.forbidden || childSchemas.forbidden
             }
         }
     }
@@ -148,10 +147,7 @@ struct ReadPlanCompiler {
             guard pairs.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } && $0.value.utf8.allSatisfy { $0 < 0x80 } }) else {
                 return .general(codec)
             }
-            return .table(ByteTable(
-                codes: pairs.map { Array($0.key.utf8) }, values: pairs.map { Array($0.value.utf8) },
-                encoded: pairs.map { pair in var out: [UInt8] = []; JSONText.quote(pair.value, into: &out); return out },
-                caseInsensitive: table.caseInsensitive, passesUnknown: table.unknown == .pass, source: table))
+            return .table(ByteTable(table, pairs: pairs))
         default: return .general(codec)
         }
     }

@@ -194,6 +194,8 @@ extension LeafRule {
             if let format, !(format == "date" && Self.isDate(content)),
                !JSONSchema.matches(format: format, String(decoding: content, as: UTF8.self)) { return false }
         } else if minimum != nil || maximum != nil {
+            // `minimum: 0` and a number without a sign needs no conversion.
+            guard maximum != nil || (minimum ?? 0) > 0 || content.first == UInt8(ascii: "-") else { return true }
             let number = Double(String(decoding: content, as: UTF8.self)) ?? 0
             if let minimum, number < minimum { return false }
             if let maximum, number > maximum { return false }
