@@ -24,6 +24,9 @@ struct CompiledReader: ~Copyable {
     var tags = PlainStorage<UInt32>(capacity: 1024)
     /// Where each segment's tag and elements lie in `bytes`.
     var contents = PlainStorage<Range32>(capacity: 1024)
+    /// The element separators of `splitSegment`, the segment last read from.
+    var separators = PlainStorage<Int32>(capacity: 64)
+    var splitSegment = -1
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
     var delimiters = Delimiters.x12Default
 
@@ -55,6 +58,7 @@ struct CompiledReader: ~Copyable {
         own.free()
         tags.free()
         contents.free()
+        separators.free()
     }
 
     /// Reads one set into `line`; false when the reference engine must read it instead.
@@ -63,6 +67,7 @@ struct CompiledReader: ~Copyable {
         delimiters = store.delimiters
         tags.truncate(to: 0)
         contents.truncate(to: 0)
+        splitSegment = -1
         for index in 0..<store.count {
             let segment = store[index]
             tags.append(segment.tag.rawValue)

@@ -7,31 +7,27 @@ extension CompiledReader {
     mutating func text(_ segment: Int, _ element: Int, _ component: Int) -> UnsafeBufferPointer<UInt8>? {
         let end = Int(contents[segment].upper)
         let release = delimiters.release.map(Int.init) ?? 0x100
-        // Past the tag and `element` separators, then to the next separator.
-        var index = Int(contents[segment].lower)
-        var separators = 0
-        while index < end {
-            let byte = bytes[index]
-            if Int(byte) == release {
-                index += 2
-                continue
+        // Mappings read several elements of one segment in a row: split it once.
+        if segment != splitSegment {
+            splitSegment = segment
+            separators.truncate(to: 0)
+            var index = Int(contents[segment].lower)
+            while index < end {
+                let byte = bytes[index]
+                if Int(byte) == release {
+                    index += 2
+                    continue
+                }
+                if byte == delimiters.element { separators.append(Int32(index)) }
+                index += 1
             }
-            if byte == delimiters.element {
-                separators += 1
-                if separators == element { break }
-            }
-            index += 1
         }
-        guard separators == element, element > 0 else { return nil }
-        var lower = index + 1
-        var upper = lower
-        while upper < end, bytes[upper] != delimiters.element {
-            upper += Int(bytes[upper]) == release ? 2 : 1
-        }
-        upper = min(upper, end)
+        guard element > 0, element <= separators.count else { return nil }
+        var lower = Int(separators[element - 1]) + 1
+        let upper = element < separators.count ? Int(separators[element]) : end
         // The `component`-th part between unreleased component separators.
         var part = max(component, 1) - 1
-        index = lower
+        var index = lower
         while index < upper {
             let byte = bytes[index]
             if Int(byte) == release {
