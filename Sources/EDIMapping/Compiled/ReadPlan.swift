@@ -252,6 +252,8 @@ final class LeafRule: Sendable {
     let maxLength: Int?
     let pattern: PatternRule?
     let format: String?
+    /// `format: date`, checked on bytes first.
+    let formatIsDate: Bool
     let minimum: Double?
     let maximum: Double?
 
@@ -266,6 +268,7 @@ final class LeafRule: Sendable {
         self.maxLength = maxLength
         self.pattern = pattern
         self.format = format
+        formatIsDate = format == "date"
         self.minimum = minimum
         self.maximum = maximum
     }

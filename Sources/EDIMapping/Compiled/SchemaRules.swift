@@ -171,15 +171,17 @@ extension LeafRule {
     /// the reference engine decide.
     func passes(isString: Bool, content: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<UInt8>) -> Bool {
         if let types {
-            let kind: TypeMask = isString ? .string : (content.contains(UInt8(ascii: ".")) ? .fraction : .integer)
-            if types.isDisjoint(with: kind) { return false }
+            if isString {
+                if !types.contains(.string) { return false }
+            } else if !types.isSuperset(of: [.fraction, .integer]) {
+                if types.isDisjoint(with: content.contains(UInt8(ascii: ".")) ? .fraction : .integer) { return false }
+            }
         }
         if let enumeration, !enumeration.contains(where: { $0.elementsEqual(encoded) }) { return false }
         if let constant, !constant.elementsEqual(encoded) { return false }
         if isString {
-            let ascii = content.allSatisfy { $0 < 0x80 }
             if minLength != nil || maxLength != nil {
-                let length = ascii ? content.count : String(decoding: content, as: UTF8.self).unicodeScalars.count
+                let length = content.allSatisfy({ $0 < 0x80 }) ? content.count : String(decoding: content, as: UTF8.self).unicodeScalars.count
                 if let minLength, length < minLength { return false }
                 if let maxLength, length > maxLength { return false }
             }
@@ -191,7 +193,7 @@ extension LeafRule {
             case nil:
                 break
             }
-            if let format, !(format == "date" && Self.isDate(content)),
+            if let format, !(formatIsDate && Self.isDate(content)),
                !JSONSchema.matches(format: format, String(decoding: content, as: UTF8.self)) { return false }
         } else if minimum != nil || maximum != nil {
             // `minimum: 0` and a number without a sign needs no conversion.
