@@ -30,13 +30,13 @@ struct CompiledReader: ~Copyable {
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
     var delimiters = Delimiters.x12Default
 
-    /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
-    /// instances are the items and their count.
     struct Range32 {
         var lower: Int32
         var upper: Int32
     }
 
+    /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
+    /// instances are the items and their count.
     struct SlotValue {
         var lower: Int32
         var upper: Int32
@@ -77,7 +77,7 @@ struct CompiledReader: ~Copyable {
         return store.bytes.withUnsafeBufferPointer { buffer in
             bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             do throws(Deferred) {
-                try read(store, bodyEnd: store.count - (set.trailer == nil ? 0 : 1))
+                try read(bodyEnd: store.count - (set.trailer == nil ? 0 : 1))
                 return true
             } catch {
                 return false
@@ -85,14 +85,13 @@ struct CompiledReader: ~Copyable {
         }
     }
 
-    private mutating func read(_ store: SegmentStore, bodyEnd: Int) throws(Deferred) {
+    private mutating func read(bodyEnd: Int) throws(Deferred) {
         guard let type = text(0, plan.typeElement.element, plan.typeElement.component),
               equals(type, plan.document) else { throw Deferred() }
         try partition(body: 1..<max(1, bodyEnd))
         line.truncate(to: 0)
         values.truncate(to: 0)
-        let root = plan.root
-        try write(root, scope: 0)
+        try write(plan.root, scope: 0)
     }
 
     /// Evaluates a frame for one scope and writes its object (always, even when empty).
