@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "EDITests", dependencies: ["EDI"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "XMLTests", dependencies: ["XML"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "EDIMappingTests", dependencies: ["EDIMapping"], swiftSettings: swiftSettings),
+        .testTarget(name: "EDIMappingTests", dependencies: ["EDIMapping", "EDI"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore", "HubTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PRMTests", dependencies: ["PRM", "HubServer", "HubTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "ForumTests", dependencies: ["Forum"], swiftSettings: swiftSettings),

@@ -151,10 +151,14 @@ enum DateText {
         guard let y = Int(year), let m = Int(month), let d = Int(day), (1...12).contains(m), d >= 1 else {
             return .failure(CodecFailure("\(year)\(month)\(day) is not a date"))
         }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        guard d <= days else { return .failure(CodecFailure("\(year)-\(month)-\(day) is not a calendar date")) }
+        guard isCalendarDate(year: y, month: m, day: d) else { return .failure(CodecFailure("\(year)-\(month)-\(day) is not a calendar date")) }
         return .success(.string("\(year)-\(month)-\(day)"))
+    }
+
+    static func isCalendarDate(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
     /// Accepts `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|±HH[:]MM]` and `YYYYMMDDTHHMMSS`; returns

@@ -80,7 +80,7 @@ public enum JSONText {
         }
     }
 
-    private static func quote(_ text: String, into bytes: inout [UInt8]) {
+    static func quote(_ text: String, into bytes: inout [UInt8]) {
         // Only ASCII needs escaping; multi-byte UTF-8 is copied as it is.
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {

@@ -76,7 +76,7 @@ final class CompiledSchema: @unchecked Sendable {
     }
 
     /// The `$ref` target, compiled on first use (references may be recursive) and then kept.
-    private var reference: CompiledSchema? {
+    var reference: CompiledSchema? {
         if let resolved = cache.lock.withLock({ _ in cache.references[ObjectIdentifier(self)] }) { return resolved }
         guard let referenceText, referenceText.hasPrefix("#"),
               let target = JSONPointer(String(referenceText.dropFirst())).value(in: root) else { return nil }

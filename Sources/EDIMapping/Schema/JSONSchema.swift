@@ -63,7 +63,7 @@ public struct JSONSchema: Sendable, Hashable {
     }
 
     /// The schema with keywords decoded and patterns compiled once, shared by all validations.
-    private var compiled: CompiledSchema {
+    var compiled: CompiledSchema {
         if let root = cache.lock.withLock({ _ in cache.root }) { return root }
         let root = CompiledSchema.node(for: document, root: document, cache: cache)
         cache.lock.withLock { _ in cache.root = root }

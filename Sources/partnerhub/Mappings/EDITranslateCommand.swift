@@ -20,8 +20,17 @@ struct EDITranslateCommand: ParsableCommand {
     @Option(help: "Partner whose overlay to use.") var partner: String?
     @Option(help: "The mapping catalogue folder.") var catalogue = "edi-mappings"
     @Flag(help: "Write the partner document from canonical JSON.") var reverse = false
+    @Option(help: ArgumentHelp("Read EDI with the compiled plan or the reference engine (same output).", visibility: .hidden))
+    var engine: Engine = .compiled
+    @Flag(help: ArgumentHelp("Only parse the EDI file (InterchangeReader) and count its sets: the speed floor for translating.", visibility: .hidden))
+    var parseOnly = false
+
+    enum Engine: String, ExpressibleByArgument {
+        case compiled, reference
+    }
 
     func run() throws {
+        if parseOnly { return try Self.parse(file) }
         let catalogue = MappingCatalogue(root: catalogue)
         // Only the head is read up front: EDI is streamed from the file, not loaded whole.
         let stdin = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : nil
@@ -53,8 +62,9 @@ struct EDITranslateCommand: ParsableCommand {
                 let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
                 var bar = isatty(2) == 1 ? ProgressBar(total: size) { FileHandle.standardError.write(Data($0.utf8)) } : nil
                 var buffer: [UInt8] = []
-                try StreamingTranslator(mapper: mapper).translate(file: file, emit: { line in
-                    buffer += line.utf8
+                let translator = StreamingTranslator(mapper: mapper, engine: engine == .compiled ? .compiled : .reference)
+                try translator.translate(file: file, lines: { line in
+                    buffer.append(contentsOf: line)
                     buffer.append(0x0A)
                     if buffer.count > 1 << 20 { MappingConsole.raw(buffer); buffer.removeAll(keepingCapacity: true) }
                 }, progress: { bar?.update(bytes: $0) })
@@ -66,6 +76,21 @@ struct EDITranslateCommand: ParsableCommand {
             throw ExitCode(1)
         } catch let error as JSONSyntaxError {
             MappingConsole.error("\(file): \(error.description)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Streams the file through the EDI module alone, for measuring `translate` against it.
+    private static func parse(_ path: String) throws {
+        do throws(EDIReadError) {
+            let reader = InterchangeReader(source: try FileByteSource(path: path))
+            var sets = 0
+            while let event = try reader.next() {
+                if case .transactionSet = event { sets += 1 }
+            }
+            MappingConsole.out("\(sets) transaction sets")
+        } catch {
+            MappingConsole.error("\(path): \(error.description)")
             throw ExitCode(2)
         }
     }

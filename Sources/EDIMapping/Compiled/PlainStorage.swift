@@ -1,0 +1,50 @@
+/// A growable run of bytes or plain values behind a raw pointer.
+///
+/// The compiled read path appends every output byte and keeps its per-document tables in
+/// these: `Array` would add a uniqueness and bounds check to each append. A value type with
+/// mutating methods, so accesses are checked statically; the owner calls `free()`.
+struct PlainStorage<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    private mutating func grow(to needed: Int) {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: max(needed, capacity * 2))
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = max(needed, capacity * 2)
+    }
+
+    @inline(__always) mutating func append(_ value: Element) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = value
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ start: UnsafePointer<Element>, _ length: Int) {
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).update(from: start, count: length)
+        count += length
+    }
+
+    mutating func append(_ values: [Element]) {
+        values.withUnsafeBufferPointer { if let start = $0.baseAddress { append(start, $0.count) } }
+    }
+
+    @inline(__always) subscript(index: Int) -> Element {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+
+    @inline(__always) mutating func truncate(to length: Int) { count = length }
+
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
