@@ -166,6 +166,29 @@ import Testing
             }
         }
     }
+
+    @Test func partsOfASnapshotSeeOneMomentAndOnlyTheirTenant() async throws {
+        try await TestHub.with { hub in
+            let a = try await hub.makeTenant("alpha")
+            let b = try await hub.makeTenant("bravo")
+            let logger = hub.database.logger
+            @Sendable func userCount(_ principal: Principal) async throws -> Int {
+                try await hub.database.withTenant(principal) { connection in
+                    try await connection.query("SELECT count(*)::int FROM hub.users", logger: logger).decode(Int.self).all()[0]
+                }
+            }
+            let (before, after, other) = try await hub.database.withSnapshot(a.ownerCaller.principal) {
+                let before = try await userCount(a.ownerCaller.principal)
+                // Committed by another transaction between the two parts.
+                _ = try await hub.makeUser(in: a, role: .member)
+                return (before, try await userCount(a.ownerCaller.principal), try await userCount(b.ownerCaller.principal))
+            }
+            #expect(before == after)
+            // Another principal's work inside the snapshot runs in its own transaction and scope.
+            #expect(other == 1)
+            #expect(try await userCount(a.ownerCaller.principal) == before + 1)
+        }
+    }
 }
 
 /// Connections are reused across tenants; a reused one must never answer with the last tenant's rows.

@@ -23,18 +23,41 @@ public struct HubDatabase: Sendable {
         await client.run()
     }
 
-    /// Runs `body` in a transaction scoped to the principal's tenant.
+    /// Runs `body` in a transaction scoped to the principal's tenant (inside `withSnapshot` for the same
+    /// principal: in the snapshot's transaction).
     public func withTenant<Result: Sendable>(
         _ principal: Principal,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await transaction(
+        if let shared = Self.snapshot, shared.principal == principal {
+            return try await body(shared.connection)
+        }
+        return try await transaction(
             tenant: principal.tenantID.description,
             user: principal.userID?.description ?? "",
             asOperator: principal.isHubOperator,
             body
         )
     }
+
+    /// Runs `body` so that every `withTenant` for `principal` inside it, one after the other, joins one
+    /// REPEATABLE READ transaction: a report assembled from several parts sees the data of one moment.
+    public func withSnapshot<Result: Sendable>(_ principal: Principal, _ body: () async throws -> Result) async throws -> Result {
+        try await transaction(
+            tenant: principal.tenantID.description, user: principal.userID?.description ?? "", asOperator: principal.isHubOperator,
+            begin: "BEGIN ISOLATION LEVEL REPEATABLE READ"
+        ) { connection in
+            try await Self.$snapshot.withValue(SharedTransaction(principal: principal, connection: connection)) { try await body() }
+        }
+    }
+
+    /// The transaction `withSnapshot` shares with the parts of its report.
+    struct SharedTransaction: Sendable {
+        var principal: Principal
+        var connection: PostgresConnection
+    }
+
+    @TaskLocal static var snapshot: SharedTransaction?
 
     /// Runs `body` in a transaction with no tenant set: tenant tables show no rows, and only the
     /// credential look-up functions can see across tenants.
@@ -57,10 +80,11 @@ public struct HubDatabase: Sendable {
         tenant: String,
         user: String,
         asOperator: Bool,
+        begin: PostgresQuery = "BEGIN",
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(begin, logger: logger)
             do {
                 let operatorFlag = asOperator ? "on" : ""
                 for try await _ in try await connection.execute(

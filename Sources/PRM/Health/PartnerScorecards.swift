@@ -53,14 +53,16 @@ public struct PartnerScorecards: Sendable {
             return try await rows.decode(String.self).first { _ in true }
         }
         guard let name else { throw HubError.notFound("partner") }
-        async let leads = offers.partnerMetrics(caller, partner: partner, from: from, to: to)
-        async let deals = pipeline.partnerMetrics(caller, partner: partner, from: from, to: to)
-        async let promotionMetrics = promotions.partnerMetrics(caller, partner: partner, from: from, to: to)
-        async let activity = churn.partnerActivity(caller, partner: partner, from: from, to: to)
-        async let satisfaction = surveys.partnerNPS(caller, partner: partner, from: from, to: to)
-        return PartnerScorecard(
-            partnerTenantID: partner, partnerName: name, from: from, to: to, leads: try await leads, deals: try await deals,
-            promotions: try await promotionMetrics, activity: try await activity, satisfaction: try await satisfaction
-        )
+        // Every part reads the same moment, so the figures add up with each other.
+        return try await database.withSnapshot(caller.principal) {
+            PartnerScorecard(
+                partnerTenantID: partner, partnerName: name, from: from, to: to,
+                leads: try await offers.partnerMetrics(caller, partner: partner, from: from, to: to),
+                deals: try await pipeline.partnerMetrics(caller, partner: partner, from: from, to: to),
+                promotions: try await promotions.partnerMetrics(caller, partner: partner, from: from, to: to),
+                activity: try await churn.partnerActivity(caller, partner: partner, from: from, to: to),
+                satisfaction: try await surveys.partnerNPS(caller, partner: partner, from: from, to: to)
+            )
+        }
     }
 }
