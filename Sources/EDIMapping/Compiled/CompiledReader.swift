@@ -157,7 +157,12 @@ struct CompiledReader: ~Copyable {
             guard let (isString, content) = encode(text, op.codec) else { throw Deferred() }
             let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
             if op.checked {
-                for rule in op.rules where !rule.passes(isString: isString, content: content, encoded: encoded) { throw Deferred() }
+                // Through the buffer, rules are borrowed rather than retained one by one.
+                try op.rules.withUnsafeBufferPointer { (rules) throws(Deferred) in
+                    for index in rules.indices where !rules[index].passes(isString: isString, content: content, encoded: encoded) {
+                        throw Deferred()
+                    }
+                }
             }
             slots[base + op.slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
             found = true
@@ -244,8 +249,8 @@ struct CompiledReader: ~Copyable {
     /// The object rules of a node that was written; its members' presence is fresh.
     private func check(_ node: OutputNode) throws(Deferred) {
         if node.forbidden { throw Deferred() }
+        guard node.checksMembers, case let .object(children) = node.kind else { return }
         let rules = node.rules
-        guard !rules.required.isEmpty || !rules.requiredAlternatives.isEmpty, case let .object(children) = node.kind else { return }
         func present(_ position: Int) -> Bool { position >= 0 && presence[children[position].id] }
         for position in rules.required where !present(position) { throw Deferred() }
         for alternatives in rules.requiredAlternatives where !alternatives.contains(where: { $0.allSatisfy(present) }) {
