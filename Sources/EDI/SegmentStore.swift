@@ -93,6 +93,33 @@ public final class SegmentStore: Sendable {
 
     /// All segments in order.
     public var segments: [Segment] { (0..<records.count).map { Segment(store: self, index: $0) } }
+
+    /// Where segment `index` lies, for readers that walk its elements in `bytes` in place
+    /// instead of splitting it again (the tokenizer already found the separators).
+    public func layout(of index: Int) -> SegmentLayout {
+        let r = records[index]
+        return SegmentLayout(
+            tag: r.tag, content: Int(r.tagStart)..<Int(r.contentEnd),
+            separators: Int(r.firstSeparator)..<Int(r.firstSeparator + r.separatorCount))
+    }
+
+    /// Calls `body` with the table of element separator offsets in `bytes`, shared by all
+    /// segments (see ``SegmentLayout/separators``), without copying it.
+    public func withElementSeparators<R, E: Error>(_ body: (UnsafeBufferPointer<Int32>) throws(E) -> R) throws(E) -> R {
+        try separators.withUnsafeBufferPointer(body)
+    }
+}
+
+/// Where one segment's tag and elements lie in its ``SegmentStore``'s bytes.
+public struct SegmentLayout: Sendable {
+    /// The segment tag.
+    public let tag: SegmentTag
+    /// Tag and elements, without terminator and line breaks (as ``Segment/contentBytes``).
+    public let content: Range<Int>
+    /// The segment's entries in the store's separator table, one per element: element `k`
+    /// (1-based) starts after the separator at `separators.lowerBound + k - 1` and ends at the
+    /// next separator of the segment, or at `content.upperBound` for the last element.
+    public let separators: Range<Int>
 }
 
 /// A growable run of plain values appended with `memcpy`.

@@ -103,22 +103,23 @@ extension CompiledReader {
 
     mutating func matches(_ segment: Int, _ match: SegmentMatch) -> Bool {
         guard tags[segment] == match.tag else { return false }
-        for predicate in match.predicates {
-            let value = text(segment, predicate.element, predicate.component) ?? UnsafeBufferPointer(start: nil, count: 0)
-            if let packed = predicate.packed, value.count <= 8 {
-                let candidate = BytePredicate.pack(value, EmptyCollection())
-                // Both ASCII: byte equality is String equality.
-                if candidate & 0x8080_8080_8080_8080 == 0 {
-                    if value.count != packed.count || candidate != packed.value { return false }
-                    continue
-                }
-            }
-            guard predicate.ascii, value.allSatisfy({ $0 < 0x80 }) else {
-                if !predicate.texts.contains(String(decoding: value, as: UTF8.self)) { return false }
-                continue
-            }
-            if !predicate.values.contains(where: { $0.elementsEqual(value) }) { return false }
+        // Through the buffer, predicates are borrowed rather than retained one by one.
+        return match.predicates.withUnsafeBufferPointer { predicates in
+            for index in predicates.indices where !passes(segment, predicates[index]) { return false }
+            return true
         }
-        return true
+    }
+
+    private mutating func passes(_ segment: Int, _ predicate: BytePredicate) -> Bool {
+        let value = text(segment, predicate.element, predicate.component) ?? UnsafeBufferPointer(start: nil, count: 0)
+        if let packed = predicate.packed, value.count <= 8 {
+            let candidate = BytePredicate.pack(value, EmptyCollection())
+            // Both ASCII: byte equality is String equality.
+            if candidate & 0x8080_8080_8080_8080 == 0 { return value.count == packed.count && candidate == packed.value }
+        }
+        guard predicate.ascii, value.allSatisfy({ $0 < 0x80 }) else {
+            return predicate.texts.contains(String(decoding: value, as: UTF8.self))
+        }
+        return predicate.values.contains { $0.elementsEqual(value) }
     }
 }

@@ -22,17 +22,18 @@ struct CompiledReader: ~Copyable {
     var scopes = PlainStorage<Scope>(capacity: 256)
     var own = PlainStorage<Int32>(capacity: 1024)
     var tags = PlainStorage<UInt32>(capacity: 1024)
-    /// Where each segment's tag and elements lie in `bytes`.
-    var contents = PlainStorage<Range32>(capacity: 1024)
-    /// The element separators of `splitSegment`, the segment last read from.
-    var separators = PlainStorage<Int32>(capacity: 64)
-    var splitSegment = -1
+    /// Where each segment's elements lie in `bytes`.
+    var elements = PlainStorage<ElementSpan>(capacity: 1024)
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
+    /// The set store's element separator offsets (see `SegmentLayout`).
+    var separators = UnsafePointer<Int32>(bitPattern: 4)!
     var delimiters = Delimiters.x12Default
 
-    struct Range32 {
-        var lower: Int32
-        var upper: Int32
+    /// A segment's entries in `separators` (one per element) and the end of its data.
+    struct ElementSpan {
+        var firstSeparator: Int32
+        var count: Int32
+        var end: Int32
     }
 
     /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
@@ -57,8 +58,7 @@ struct CompiledReader: ~Copyable {
         scopes.free()
         own.free()
         tags.free()
-        contents.free()
-        separators.free()
+        elements.free()
     }
 
     /// Reads one set into `line`; false when the reference engine must read it instead.
@@ -66,21 +66,25 @@ struct CompiledReader: ~Copyable {
         let store = set.store
         delimiters = store.delimiters
         tags.truncate(to: 0)
-        contents.truncate(to: 0)
-        splitSegment = -1
+        elements.truncate(to: 0)
         for index in 0..<store.count {
-            let segment = store[index]
-            tags.append(segment.tag.rawValue)
-            let content = segment.contentBytes
-            contents.append(Range32(lower: Int32(content.startIndex), upper: Int32(content.endIndex)))
+            let layout = store.layout(of: index)
+            tags.append(layout.tag.rawValue)
+            elements.append(ElementSpan(
+                firstSeparator: Int32(layout.separators.lowerBound), count: Int32(layout.separators.count),
+                end: Int32(layout.content.upperBound)))
         }
+        let bodyEnd = store.count - (set.trailer == nil ? 0 : 1)
         return store.bytes.withUnsafeBufferPointer { buffer in
-            bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            do throws(Deferred) {
-                try read(bodyEnd: store.count - (set.trailer == nil ? 0 : 1))
-                return true
-            } catch {
-                return false
+            store.withElementSeparators { table in
+                bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
+                do throws(Deferred) {
+                    try read(bodyEnd: bodyEnd)
+                    return true
+                } catch {
+                    return false
+                }
             }
         }
     }
@@ -153,7 +157,12 @@ struct CompiledReader: ~Copyable {
             guard let (isString, content) = encode(text, op.codec) else { throw Deferred() }
             let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
             if op.checked {
-                for rule in op.rules where !rule.passes(isString: isString, content: content, encoded: encoded) { throw Deferred() }
+                // Through the buffer, rules are borrowed rather than retained one by one.
+                try op.rules.withUnsafeBufferPointer { (rules) throws(Deferred) in
+                    for index in rules.indices where !rules[index].passes(isString: isString, content: content, encoded: encoded) {
+                        throw Deferred()
+                    }
+                }
             }
             slots[base + op.slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
             found = true
@@ -240,8 +249,8 @@ struct CompiledReader: ~Copyable {
     /// The object rules of a node that was written; its members' presence is fresh.
     private func check(_ node: OutputNode) throws(Deferred) {
         if node.forbidden { throw Deferred() }
+        guard node.checksMembers, case let .object(children) = node.kind else { return }
         let rules = node.rules
-        guard !rules.required.isEmpty || !rules.requiredAlternatives.isEmpty, case let .object(children) = node.kind else { return }
         func present(_ position: Int) -> Bool { position >= 0 && presence[children[position].id] }
         for position in rules.required where !present(position) { throw Deferred() }
         for alternatives in rules.requiredAlternatives where !alternatives.contains(where: { $0.allSatisfy(present) }) {

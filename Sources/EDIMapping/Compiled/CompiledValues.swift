@@ -2,29 +2,15 @@ import EDI
 
 extension CompiledReader {
     /// Component `component` (0 = the first) of element `element` of store segment `segment`,
-    /// release characters removed; nil when absent. Matches `EDITransaction.value`: elements
-    /// lie between unreleased element separators after the tag, as the EDI module splits them.
+    /// release characters removed; nil when absent. Matches `EDITransaction.value`: the
+    /// element boundaries are the EDI module's own, found once by its tokenizer.
     mutating func text(_ segment: Int, _ element: Int, _ component: Int) -> UnsafeBufferPointer<UInt8>? {
-        let end = Int(contents[segment].upper)
+        let span = elements[segment]
+        guard element > 0, element <= Int(span.count) else { return nil }
+        let separator = Int(span.firstSeparator) + element - 1
+        var lower = Int(separators[separator]) + 1
+        let upper = element < Int(span.count) ? Int(separators[separator + 1]) : Int(span.end)
         let release = delimiters.release.map(Int.init) ?? 0x100
-        // Mappings read several elements of one segment in a row: split it once.
-        if segment != splitSegment {
-            splitSegment = segment
-            separators.truncate(to: 0)
-            var index = Int(contents[segment].lower)
-            while index < end {
-                let byte = bytes[index]
-                if Int(byte) == release {
-                    index += 2
-                    continue
-                }
-                if byte == delimiters.element { separators.append(Int32(index)) }
-                index += 1
-            }
-        }
-        guard element > 0, element <= separators.count else { return nil }
-        var lower = Int(separators[element - 1]) + 1
-        let upper = element < separators.count ? Int(separators[element]) : end
         // The `component`-th part between unreleased component separators.
         var part = max(component, 1) - 1
         var index = lower

@@ -212,7 +212,12 @@ final class OutputNode: @unchecked Sendable {
     var id = 0
     /// The schema forbids this member (see `NodeRules`).
     var forbidden = false
-    var rules = NodeRules()
+    var rules = NodeRules() {
+        didSet { checksMembers = !rules.required.isEmpty || !rules.requiredAlternatives.isEmpty }
+    }
+    /// Whether `rules` require members: most objects do not, and copying the rules for nothing
+    /// costs a retain and release per array for every object written.
+    private(set) var checksMembers = false
 
     init(name: String, kind: Kind, isRoot: Bool = false) {
         self.name = name
