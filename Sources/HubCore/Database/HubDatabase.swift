@@ -30,7 +30,7 @@ public struct HubDatabase: Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         if let shared = Self.snapshot, shared.principal == principal {
-            return try await body(shared.connection)
+            do { return try await body(shared.connection) } catch { throw DatabaseErrorTranslation.translate(error) }
         }
         return try await transaction(
             tenant: principal.tenantID.description,
