@@ -257,11 +257,12 @@ public struct LeadOffers: Sendable {
         if draft.toTenantID == nil { issues.append(FieldIssue("/toTenantID", "is required: the partner company's id")) }
         if draft.toTenantID == caller.tenantID { issues.append(FieldIssue("/toTenantID", "a company cannot offer a lead to itself")) }
         let fields = Set(draft.sharedFields ?? [])
+        let shared = SharedLeadFields(lead, sharing: fields)
         if fields.isEmpty {
             issues.append(FieldIssue("/sharedFields", "choose the fields to share: \(SharedLeadField.allCases.map(\.rawValue).joined(separator: ", "))"))
-        } else if !SharedLeadFields(lead, sharing: fields).identifiesALead {
+        } else if !shared.identifiesALead {
             issues.append(FieldIssue("/sharedFields", "share at least one of companyName, lastName, email that this lead has"))
-        } else if SharedLeadFields(lead, sharing: fields).carriesPersonalData && lead.consent == nil {
+        } else if shared.carriesPersonalData && lead.consent == nil {
             issues.append(FieldIssue("/sharedFields", SharedLeadFields.consentRequired))
         }
         let message = draft.message?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
