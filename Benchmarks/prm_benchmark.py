@@ -11,7 +11,9 @@ What it does (nothing here is a test; it prints figures for BENCHMARKS.md):
      straight into the database (the API would take hours to create a million leads);
   3. POST /api/v1/leads with wrk at 32 connections (tokens of 32 tenants in turn, a new e-mail each request),
      next to pgbench at 32 clients inserting the same row shape into the same table: once as a bare INSERT
-     (the floor), once as the server's transaction (set the tenant under row-level security, then insert);
+     (the floor), once as the server's transaction (set the tenant under row-level security, then insert), once
+     as the server's own statements for one POST, and once as the same work in one round trip (a PL/pgSQL
+     function: what PostgreSQL alone does of a POST, with no server and no round trips in between);
   4. GET /api/v1/leads?limit=50 (one tenant's newest page, a random tenant of all per request) with wrk at 1 and
      8 connections, next to pgbench running the same keyset query at 8 clients.
 wrk and pgbench run on this machine beside the server and PostgreSQL: the figures are what the whole box does.
@@ -81,6 +83,35 @@ def seed(tenants, leads):
         ANALYZE;
     """)
     return time.time() - started
+
+
+ONE_ROUND_TRIP_FUNCTION = """
+CREATE SCHEMA IF NOT EXISTS bench;
+GRANT USAGE ON SCHEMA bench TO hub_app;
+CREATE OR REPLACE FUNCTION bench.create_lead_in_one_round_trip(t int, n bigint) RETURNS uuid LANGUAGE plpgsql AS $$
+DECLARE
+    principal record;
+    lead uuid := gen_random_uuid();
+    lead_email text := 'ada' || n || '@example.com';
+    duplicates uuid[];
+BEGIN
+    SELECT * INTO principal FROM hub.resolve_api_token(sha256(convert_to('phk_bench_' || lpad(t::text, 6, '0'), 'UTF8')));
+    PERFORM set_config('app.tenant_id', principal.tenant_id::text, true), set_config('app.user_id', principal.user_id::text, true),
+            set_config('app.operator', '', true);
+    duplicates := ARRAY(SELECT id FROM hub.leads WHERE merged_into_lead_id IS NULL AND email = lead_email
+                         ORDER BY created_at LIMIT 20);
+    INSERT INTO hub.leads (tenant_id, id, source, company_name, first_name, last_name, email, country, estimated_amount, currency)
+    VALUES (principal.tenant_id, lead, 'api', 'Analytical Engines Ltd', 'Ada', 'Lovelace', lead_email, 'GB', 1250.00, 'EUR');
+    INSERT INTO hub.lead_status_changes (tenant_id, lead_id, seq, from_status, to_status, by_user_id)
+    VALUES (principal.tenant_id, lead, 1, NULL, 'new', principal.user_id);
+    INSERT INTO hub.audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id, details)
+    VALUES (principal.tenant_id, principal.user_id, 'lead.create', 'lead', lead::text, 'bench', '{"source":"api"}');
+    INSERT INTO hub.events (tenant_id, type, subject_type, subject_id, actor_tenant_id, actor_user_id, request_id, payload)
+    VALUES (principal.tenant_id, 'lead.created', 'lead', lead, principal.tenant_id, principal.user_id, 'bench', '{"source":"api"}');
+    RETURN lead;
+END $$;
+GRANT EXECUTE ON FUNCTION bench.create_lead_in_one_round_trip(int, bigint) TO hub_app;
+"""
 
 
 def wrk(script, url, connections, duration):
@@ -218,6 +249,14 @@ SELECT t, 'lead.created', 'lead', gen_random_uuid(), t, ('00000000-0000-4000-900
   FROM unnest(ARRAY[{tenant_expr}]) AS t;
 COMMIT;
 """
+        # The same work with no server and one round trip: a PL/pgSQL function that resolves the token, sets the
+        # scope and writes the four rows with the duplicate check. What PostgreSQL alone manages when nothing
+        # else runs: the floor under any implementation of POST /leads that keeps the issue's rules.
+        psql(ONE_ROUND_TRIP_FUNCTION)
+        one_round_trip = """\\set t random(1, 32)
+\\set n random(1, 1000000000)
+SELECT bench.create_lead_in_one_round_trip(:t, :n);
+"""
         keyset = f"""\\set t random(1, {args.tenants})
 SELECT id, status, source, company_name, company_domain, first_name, last_name, email, phone, country, region,
        owner_user_id, estimated_amount, currency, notes, created_at, updated_at
@@ -233,6 +272,9 @@ SELECT id, status, source, company_name, company_domain, first_name, last_name, 
         results.append(("pgbench: set tenant + INSERT under RLS, one transaction (32 clients)", rls, rls_latency, None, 0))
         same, same_latency = pgbench(server_statements, 32, d, user="hub_app")
         results.append(("pgbench: the server's own statements for one POST, as its role (32 clients)", same, same_latency, None, 0))
+        floor, floor_latency = pgbench(one_round_trip, 32, d, user="hub_app")
+        results.append(("pgbench: the same work in one round trip (a PL/pgSQL function), as the server's role (32 clients)",
+                        floor, floor_latency, None, 0))
         for connections in (1, 8):
             rate, p50, p99, failures = wrk(get, base, connections, d)
             results.append((f"GET /api/v1/leads?limit=50, random tenant (wrk, {connections} connection{'s' if connections > 1 else ''})",
@@ -247,7 +289,8 @@ SELECT id, status, source, company_name, company_domain, first_name, last_name, 
             print(f"| {name} | {rate:,.0f} | {p50:.2f} | {'' if p99 is None else f'{p99:.2f}'} | {failures} |")
         post_rate = results[0][1]
         print(f"\nPOST /api/v1/leads = {post_rate / bare:.0%} of the bare INSERT, {post_rate / rls:.0%} of the RLS transaction, "
-              f"{post_rate / same:.0%} of the server's own statements")
+              f"{post_rate / same:.0%} of the server's own statements, {post_rate / floor:.0%} of the same work in one round trip; "
+              f"that work alone is {floor / bare:.0%} of the bare INSERT")
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=60)
