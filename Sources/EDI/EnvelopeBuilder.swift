@@ -70,6 +70,8 @@ public struct OutboundEnvelope: Sendable {
     public var acknowledgmentRequested: Bool
     /// Delimiters to write with.
     public var delimiters: Delimiters
+    /// A line break after every segment terminator, for people reading the file (readers skip it).
+    public var lineBreaks = false
 
     /// Creates an envelope description.
     public init(senderQualifier: String, senderID: String, receiverQualifier: String, receiverID: String, date: String, time: String,
@@ -118,21 +120,20 @@ public struct OutboundGroup: Sendable {
 public struct EnvelopeBuilder {
     private var out: [UInt8] = []
     private let d: Delimiters
-    private let standard: EDIStandard
+    private let lineBreaks: Bool
 
-    private init(standard: EDIStandard, delimiters: Delimiters) {
-        self.standard = standard
-        d = delimiters
+    private init(_ envelope: OutboundEnvelope) {
+        d = envelope.delimiters
+        lineBreaks = envelope.lineBreaks
     }
 
     /// An X12 interchange: ISA, GS/GE groups with ST/SE sets, IEA; `extraSegments` go between ISA and the first GS (TA1).
     public static func x12(_ envelope: OutboundEnvelope, groups: [OutboundGroup], extraSegments: [OutboundSegment] = []) throws(EDIWriteError) -> [UInt8] {
-        var b = EnvelopeBuilder(standard: .x12, delimiters: envelope.delimiters)
+        var b = EnvelopeBuilder(envelope)
         try b.writeISA(envelope)
         for s in extraSegments { try b.write(s) }
         for g in groups {
-            try b.write(OutboundSegment("GS", g.functionalID, g.applicationSender, g.applicationReceiver, envelope.date, envelope.time,
-                                        String(g.controlNumber), "X", g.version))
+            try b.writeGS(g, envelope)
             for set in g.sets {
                 var header = OutboundSegment("ST", set.identifier.first ?? "", set.controlNumber)
                 if let r = set.implementationReference { header.elements.append([r]) }
@@ -146,12 +147,64 @@ public struct EnvelopeBuilder {
         return b.out
     }
 
+    /// The start of an X12 interchange of one group whose sets are written by the caller in between: ISA and GS
+    /// (`group.sets` is not read).
+    public static func x12Opening(_ envelope: OutboundEnvelope, group: OutboundGroup) throws(EDIWriteError) -> [UInt8] {
+        var b = EnvelopeBuilder(envelope)
+        try b.writeISA(envelope)
+        try b.writeGS(group, envelope)
+        return b.out
+    }
+
+    /// The end of the interchange `x12Opening` began, once `setCount` sets were written: GE and IEA.
+    public static func x12Closing(_ envelope: OutboundEnvelope, group: OutboundGroup, setCount: Int) throws(EDIWriteError) -> [UInt8] {
+        var b = EnvelopeBuilder(envelope)
+        try b.write(OutboundSegment("GE", String(setCount), String(group.controlNumber)))
+        try b.write(OutboundSegment("IEA", "1", Self.pad(envelope.controlNumber, 9)))
+        return b.out
+    }
+
     /// An EDIFACT interchange: optional UNA, UNB, messages (grouped in UNG/UNE when `groups` is used), UNZ.
     public static func edifact(_ envelope: OutboundEnvelope, messages: [OutboundTransactionSet], serviceStringAdvice: Bool = true) throws(EDIWriteError) -> [UInt8] {
-        var b = EnvelopeBuilder(standard: .edifact, delimiters: envelope.delimiters)
+        var b = EnvelopeBuilder(envelope)
+        try b.writeUNAAndUNB(envelope, serviceStringAdvice: serviceStringAdvice)
+        for m in messages {
+            try b.write(OutboundSegment("UNH", composites: [[m.controlNumber], m.identifier]))
+            for s in m.body { try b.write(s) }
+            try b.write(OutboundSegment("UNT", String(m.body.count + 2), m.controlNumber))
+        }
+        try b.write(OutboundSegment("UNZ", String(messages.count), String(envelope.controlNumber)))
+        return b.out
+    }
+
+    /// The start of an EDIFACT interchange whose messages are written by the caller in between: UNA and UNB.
+    public static func edifactOpening(_ envelope: OutboundEnvelope, serviceStringAdvice: Bool = true) throws(EDIWriteError) -> [UInt8] {
+        var b = EnvelopeBuilder(envelope)
+        try b.writeUNAAndUNB(envelope, serviceStringAdvice: serviceStringAdvice)
+        return b.out
+    }
+
+    /// The end of the interchange `edifactOpening` began, once `messageCount` messages were written: UNZ.
+    public static func edifactClosing(_ envelope: OutboundEnvelope, messageCount: Int) throws(EDIWriteError) -> [UInt8] {
+        var b = EnvelopeBuilder(envelope)
+        try b.write(OutboundSegment("UNZ", String(messageCount), String(envelope.controlNumber)))
+        return b.out
+    }
+
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    private mutating func writeGS(_ g: OutboundGroup, _ envelope: OutboundEnvelope) throws(EDIWriteError) {
+        try write(OutboundSegment("GS", g.functionalID, g.applicationSender, g.applicationReceiver, envelope.date, envelope.time,
+                                  String(g.controlNumber), "X", g.version))
+    }
+
+    private mutating func writeUNAAndUNB(_ envelope: OutboundEnvelope, serviceStringAdvice: Bool) throws(EDIWriteError) {
         if serviceStringAdvice {
-            let d = envelope.delimiters
-            b.out += Array("UNA".utf8) + [d.component, d.element, d.decimalMark, d.release ?? 0x20, d.repetition ?? 0x20, d.segment]
+            out += Array("UNA".utf8) + [d.component, d.element, d.decimalMark, d.release ?? 0x20, d.repetition ?? 0x20, d.segment]
+            endSegment()
         }
         let syntax4 = envelope.version.count > 1 && envelope.version[1] == "4"
         let date = syntax4 ? envelope.date : String(envelope.date.suffix(6))
@@ -162,19 +215,11 @@ public struct EnvelopeBuilder {
         if envelope.acknowledgmentRequested || envelope.usage == "1" {
             unb.elements += [[""], [""], [""], [envelope.acknowledgmentRequested ? "1" : ""], [""], [envelope.usage == "1" ? "1" : ""]]
         }
-        try b.write(unb)
-        for m in messages {
-            try b.write(OutboundSegment("UNH", composites: [[m.controlNumber], m.identifier]))
-            for s in m.body { try b.write(s) }
-            try b.write(OutboundSegment("UNT", String(m.body.count + 2), m.controlNumber))
-        }
-        try b.write(OutboundSegment("UNZ", String(messages.count), String(envelope.controlNumber)))
-        return b.out
+        try write(unb)
     }
 
-    static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    private mutating func endSegment() {
+        if lineBreaks { out.append(0x0A) }
     }
 
     private mutating func writeISA(_ e: OutboundEnvelope) throws(EDIWriteError) {
@@ -198,6 +243,7 @@ public struct EnvelopeBuilder {
         out.append(d.element)
         out.append(d.component)
         out.append(d.segment)
+        endSegment()
     }
 
     private mutating func write(_ s: OutboundSegment) throws(EDIWriteError) {
@@ -214,6 +260,7 @@ public struct EnvelopeBuilder {
             }
         }
         out.append(d.segment)
+        endSegment()
     }
 
     private mutating func writeValue(_ v: String, tag: String) throws(EDIWriteError) {

@@ -9,6 +9,8 @@ public enum MappingError: Error, Sendable, Hashable, CustomStringConvertible {
     case input(file: String, message: String)
     /// The canonical JSON does not satisfy the mapping's schema.
     case schema(file: String, violations: [String])
+    /// `error` happened on one document of many read from `source` (1-based `number`, starting on `line`).
+    indirect case document(source: String, number: Int, line: Int, error: MappingError)
 
     /// One line for logs and the command line.
     public var description: String {
@@ -18,6 +20,7 @@ public enum MappingError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .binding(file, binding, position, message): "\(file): binding \(binding) at \(position): \(message)"
         case let .input(file, message): "\(file): input: \(message)"
         case let .schema(file, violations): "\(file): canonical JSON fails its schema: " + violations.joined(separator: "; ")
+        case let .document(source, number, line, error): "\(source), document \(number) (line \(line)): \(error.description)"
         }
     }
 }

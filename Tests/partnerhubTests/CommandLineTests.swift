@@ -51,6 +51,21 @@ enum PartnerHubBinary {
         let url = try PartnerHubBinary.run(["migrate", "--database-url", "mysql://x@y/z"])
         #expect(url.status != 0 && url.output.contains("invalid database URL"))
     }
+
+    @Test func translateReverseWritesAWholeInterchangeAndRefusesHalfAnEnvelope() throws {
+        let json = "edi-mappings/x12/tests/867-sell-through/interchange.json"
+        let reverse = ["edi", "translate", json, "--reverse", "--mapping", "x12/867-sell-through.yaml"]
+        let written = try PartnerHubBinary.run(reverse + ["--sender", "ZZ:PREMIERDIST", "--receiver", "ZZ:ACME", "--control-number", "12"])
+        #expect(written.status == 0 && written.output.hasPrefix("ISA*00*") && written.output.hasSuffix("GE*2*12~\nIEA*1*000000012~\n"))
+        let half = try PartnerHubBinary.run(reverse + ["--sender", "ZZ:PREMIERDIST"])
+        #expect(half.status != 0 && half.output.contains("--sender and --receiver go together"))
+        let malformed = try PartnerHubBinary.run(reverse + ["--sender", "PREMIERDIST", "--receiver", "ZZ:ACME"])
+        #expect(malformed.status != 0 && malformed.output.contains("`PREMIERDIST` is not QUALIFIER:ID"))
+        let forward = try PartnerHubBinary.run(["edi", "translate", json, "--sender", "ZZ:A", "--receiver", "ZZ:B"])
+        #expect(forward.status != 0 && forward.output.contains("only --reverse does"))
+        let stray = try PartnerHubBinary.run(reverse + ["--control-number", "3"])
+        #expect(stray.status != 0 && stray.output.contains("describe the interchange of --sender and --receiver"))
+    }
 }
 
 /// The README's promise: one command brings up the hub with the demo world on its own PostgreSQL.

@@ -125,6 +125,12 @@ public struct MappingCatalogue: Sendable {
         case .x12, .edifact:
             var edi = EDISettings(document: try required("document"))
             edi.release = node["release"]?.text
+            if let group = node["functional_group"] {
+                guard syntax == .x12, let code = group.text, code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                    throw .definition(file: file, line: group.line, message: "`functional_group` is the X12 GS01 code: two capital letters (PT for an 867)")
+                }
+                edi.functionalGroup = code
+            }
             for item in node["trailer"]?.items ?? [] {
                 guard let text = item.text, let path = EDIPath.parse(text), path.segment != nil, path.element == nil else {
                     throw .definition(file: file, line: item.line, message: "a trailer entry is a segment (`CTT`, `AMT[01=TT]`)")

@@ -85,6 +85,8 @@ struct EDISettings: Sendable, Hashable {
     var document: String
     /// Version written in ST03 / UNH S009 (e.g. `004010`, `D:96A:UN`).
     var release: String?
+    /// X12 functional identifier (GS01, `PT` for an 867), for writing a whole interchange.
+    var functionalGroup: String?
     /// Summary segments after all loops (`CTT`, `AMT[01=TT]`): they end every loop and are
     /// written last.
     var trailer: [EDIPath] = []

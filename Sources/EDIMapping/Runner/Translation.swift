@@ -77,68 +77,22 @@ extension MappingCatalogue {
     }
 }
 
-/// Canonical JSON documents as read from a file: one object, an array of objects, or NDJSON.
+/// Canonical JSON documents held in memory: one object, an array of objects, or NDJSON.
 public enum CanonicalDocuments {
-    /// Parses `bytes` as a JSON document or, failing that, as one JSON document per line.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> [JSONValue] {
-        do throws(JSONSyntaxError) {
-            let value = try JSONText.parse(bytes)
-            return value.arrayValue ?? [value]
+    /// Parses every document of `bytes` (see `CanonicalDocumentSplitter` for the layouts accepted).
+    public static func parse(_ bytes: [UInt8]) throws(MappingError) -> [JSONValue] {
+        var documents: [JSONValue] = []
+        var splitter = CanonicalDocumentSplitter()
+        do throws(SplitError<MappingError>) {
+            try bytes.withUnsafeBytes { buffer in
+                Result { () throws(SplitError<MappingError>) in
+                    try splitter.feed(buffer) { (document) throws(MappingError) in documents.append(try document.parsed(source: "input")) }
+                }
+            }.get()
+            do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
         } catch {
-            let lines = bytes.split(separator: UInt8(ascii: "\n")).filter { !$0.allSatisfy { $0 == 32 || $0 == 13 || $0 == 9 } }
-            guard lines.count > 1 else { throw error }
-            var documents: [JSONValue] = []
-            for line in lines { documents.append(try JSONText.parse(Array(line))) }
-            return documents
+            throw error.mappingError(source: "input")
         }
-    }
-}
-
-/// Writes partner EDI from NDJSON one line at a time, so memory does not grow with the input.
-public struct StreamingWriter: Sendable {
-    /// The mapper applied to every document.
-    public let mapper: DocumentMapper
-
-    /// Creates a writer.
-    public init(mapper: DocumentMapper) {
-        self.mapper = mapper
-    }
-
-    /// Reads NDJSON from `path` and hands the EDI of each document to `emit`; returns the
-    /// number of documents. A line that is not JSON is an error naming its line number.
-    @discardableResult
-    public func write(ndjson path: String, emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .input(file: mapper.definition.file, message: "cannot read \(path)")
-        }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var count = 0
-        var lineNumber = 0
-        func flush(_ line: ArraySlice<UInt8>) throws(MappingError) {
-            lineNumber += 1
-            guard line.contains(where: { !($0 == 32 || $0 == 9 || $0 == 13) }) else { return }
-            let document: JSONValue
-            do throws(JSONSyntaxError) {
-                document = try JSONText.parse(Array(line))
-            } catch {
-                throw .input(file: mapper.definition.file, message: "\(path) line \(lineNumber): \(error.description)")
-            }
-            count += 1
-            emit(try mapper.write(document, controlNumber: count))
-        }
-        while true {
-            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-            if chunk.isEmpty { break }
-            pending += chunk
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                try flush(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeSubrange(..<start)
-        }
-        try flush(pending[...])
-        return count
+        return documents
     }
 }

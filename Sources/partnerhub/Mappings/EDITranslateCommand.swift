@@ -19,7 +19,13 @@ struct EDITranslateCommand: ParsableCommand {
     @Option(help: "Mapping file, relative to the catalogue (e.g. x12/867-sell-through.yaml).") var mapping: String?
     @Option(help: "Partner whose overlay to use.") var partner: String?
     @Option(help: "The mapping catalogue folder.") var catalogue = "edi-mappings"
-    @Flag(help: "Write the partner document from canonical JSON.") var reverse = false
+    @Flag(help: "Write the partner document from canonical JSON (NDJSON, objects one after another, or an array).") var reverse = false
+    @Option(help: "With --reverse: write a whole interchange from this sender, QUALIFIER:ID (ZZ:ACMEDIST, 14:5412345000013).")
+    var sender: String?
+    @Option(help: "With --reverse: the interchange's receiver, QUALIFIER:ID.") var receiver: String?
+    @Option(help: "With --sender: the interchange control number (ISA13 / UNB 0020, and GS06); 1 when omitted.")
+    var controlNumber: Int?
+    @Flag(help: "With --sender: mark the interchange as a test (ISA15 T, UNB test indicator 1).") var testIndicator = false
     @Option(help: ArgumentHelp("Read EDI with the compiled plan or the reference engine (same output).", visibility: .hidden))
     var engine: Engine = .compiled
     @Flag(help: ArgumentHelp("Only parse the EDI file (InterchangeReader) and count its sets: the speed floor for translating.", visibility: .hidden))
@@ -29,38 +35,43 @@ struct EDITranslateCommand: ParsableCommand {
         case compiled, reference
     }
 
+    func validate() throws {
+        if (sender == nil) != (receiver == nil) { throw ValidationError("--sender and --receiver go together: an interchange names both") }
+        if sender == nil, controlNumber != nil || testIndicator {
+            throw ValidationError("--control-number and --test-indicator describe the interchange of --sender and --receiver")
+        }
+        if sender != nil, !reverse { throw ValidationError("--sender and --receiver write an interchange, which only --reverse does") }
+        for (name, value) in [("--sender", sender), ("--receiver", receiver)] {
+            if let value, PartyID(parsing: value) == nil {
+                throw ValidationError("\(name) `\(value)` is not QUALIFIER:ID (ZZ:ACMEDIST for X12, 14:5412345000013 for EDIFACT)")
+            }
+        }
+    }
+
     func run() throws {
         if parseOnly { return try Self.parse(file) }
         let catalogue = MappingCatalogue(root: catalogue)
-        // Only the head is read up front: EDI is streamed from the file, not loaded whole.
-        let stdin = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : nil
-        guard let head = stdin.map({ Array($0.prefix(64 * 1024)) }) ?? Self.head(of: file) else {
-            MappingConsole.error("cannot read \(file)")
-            throw ExitCode(2)
-        }
-        func whole() throws -> [UInt8] {
-            if let stdin { return Array(stdin) }
-            guard let data = FileManager.default.contents(atPath: file) else {
+        do {
+            if reverse { return try writePartnerDocument(catalogue) }
+            // Only the head is read up front: EDI is streamed from the file, not loaded whole.
+            let stdin = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : nil
+            guard let head = stdin.map({ Array($0.prefix(64 * 1024)) }) ?? Self.head(of: file) else {
                 MappingConsole.error("cannot read \(file)")
                 throw ExitCode(2)
             }
-            return Array(data)
-        }
-        do {
             let definition = try choose(catalogue, bytes: head)
             let mapper = DocumentMapper(definition)
-            if reverse, definition.syntax != .xml, stdin == nil, head.first(where: { $0 > 32 }) != UInt8(ascii: "[") {
-                // NDJSON (or one object): one transaction set at a time.
-                try StreamingWriter(mapper: mapper).write(ndjson: file) { MappingConsole.raw($0) }
-            } else if reverse {
-                MappingConsole.raw(try mapper.write(CanonicalDocuments.parse(try whole())))
-            } else if definition.syntax == .xml || stdin != nil {
-                for document in try mapper.read(try whole()) {
+            if definition.syntax == .xml || stdin != nil {
+                let bytes: [UInt8]
+                if let stdin { bytes = Array(stdin) } else if let data = FileManager.default.contents(atPath: file) { bytes = Array(data) } else {
+                    MappingConsole.error("cannot read \(file)")
+                    throw ExitCode(2)
+                }
+                for document in try mapper.read(bytes) {
                     MappingConsole.out(JSONText.string(document, pretty: definition.syntax == .xml))
                 }
             } else {
-                let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-                var bar = isatty(2) == 1 ? ProgressBar(total: size) { FileHandle.standardError.write(Data($0.utf8)) } : nil
+                var bar = progressBar()
                 var buffer: [UInt8] = []
                 let translator = StreamingTranslator(mapper: mapper, engine: engine == .compiled ? .compiled : .reference)
                 try translator.translate(file: file, lines: { line in
@@ -74,10 +85,33 @@ struct EDITranslateCommand: ParsableCommand {
         } catch let error as MappingError {
             MappingConsole.error(error.description)
             throw ExitCode(1)
-        } catch let error as JSONSyntaxError {
-            MappingConsole.error("\(file): \(error.description)")
-            throw ExitCode(2)
         }
+    }
+
+    /// `--reverse`: canonical JSON, streamed, to the partner format.
+    private func writePartnerDocument(_ catalogue: MappingCatalogue) throws {
+        guard let mapping else {
+            throw ValidationError("--reverse needs --mapping: canonical JSON does not say which partner format to write")
+        }
+        var parties: InterchangeParties?
+        if let sender = sender.flatMap(PartyID.init(parsing:)), let receiver = receiver.flatMap(PartyID.init(parsing:)) {
+            parties = InterchangeParties(sender: sender, receiver: receiver, controlNumber: controlNumber ?? 1, isTest: testIndicator)
+        }
+        let writer = StreamingWriter(mapper: DocumentMapper(try catalogue.mapping(mapping, partner: partner)), interchange: parties)
+        if file == "-" {
+            try writer.write(from: .standardInput, source: "standard input") { MappingConsole.raw($0) }
+        } else {
+            var bar = progressBar()
+            try writer.write(path: file, progress: { bar?.update(bytes: $0) }) { MappingConsole.raw($0) }
+            bar?.finish()
+        }
+    }
+
+    /// A progress bar on standard error when it is a terminal.
+    private func progressBar() -> ProgressBar? {
+        guard isatty(2) == 1 else { return nil }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+        return ProgressBar(total: size) { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
     /// Streams the file through the EDI module alone, for measuring `translate` against it.
@@ -103,9 +137,6 @@ struct EDITranslateCommand: ParsableCommand {
 
     private func choose(_ catalogue: MappingCatalogue, bytes: [UInt8]) throws -> MappingDefinition {
         if let mapping { return try catalogue.mapping(mapping, partner: partner) }
-        if reverse {
-            throw ValidationError("--reverse needs --mapping: canonical JSON does not say which partner format to write")
-        }
         guard let kind = DocumentKind.detect(bytes) else {
             throw ValidationError("\(file) is not recognizable X12, EDIFACT or XML; give --mapping")
         }

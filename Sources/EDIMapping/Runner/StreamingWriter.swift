@@ -1,0 +1,117 @@
+import EDI
+import Foundation
+
+/// Writes partner documents from canonical JSON read in chunks, one document in memory at a time:
+/// EDI one transaction set per document (with increasing control numbers, inside a whole interchange
+/// when `interchange` is set), XML from exactly one document.
+public struct StreamingWriter: Sendable {
+    /// The mapper applied to every document.
+    public let mapper: DocumentMapper
+    /// The parties of the interchange to wrap EDI sets in; without it the sets are written bare (ST…SE / UNH…UNT).
+    public var interchange: InterchangeParties?
+
+    /// Creates a writer.
+    public init(mapper: DocumentMapper, interchange: InterchangeParties? = nil) {
+        self.mapper = mapper
+        self.interchange = interchange
+    }
+
+    /// Reads canonical JSON from the file at `path`; see `write(from:source:progress:emit:)`.
+    @discardableResult
+    public func write(path: String, progress: (Int) -> Void = { _ in }, emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .input(file: mapper.definition.file, message: "cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        return try write(from: handle, source: path, progress: progress, emit: emit)
+    }
+
+    /// Reads canonical JSON (NDJSON, objects one after another, or one array of objects) from `handle` and hands
+    /// the partner document's bytes to `emit` as they are made; `progress` gets the bytes read so far. Returns the
+    /// number of documents. Errors name `source`, the document's number and its line.
+    @discardableResult
+    public func write(from handle: FileHandle, source: String, progress: (Int) -> Void = { _ in }, emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
+        var output = try Output(mapper: mapper, interchange: interchange)
+        var splitter = CanonicalDocumentSplitter()
+        var bytesRead = 0
+        do throws(SplitError<MappingError>) {
+            while true {
+                let chunk: Data
+                do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                    throw .emit(.input(file: mapper.definition.file, message: "cannot read \(source): \(error.localizedDescription)"))
+                }
+                if chunk.isEmpty { break }
+                try chunk.withUnsafeBytes { buffer in
+                    Result { () throws(SplitError<MappingError>) in
+                        try splitter.feed(buffer) { (document) throws(MappingError) in
+                            let json = try document.parsed(source: source)
+                            do throws(MappingError) { try output.write(json, emit) } catch {
+                                throw .document(source: source, number: document.number, line: document.line, error: error)
+                            }
+                        }
+                    }
+                }.get()
+                bytesRead += chunk.count
+                progress(bytesRead)
+            }
+            do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
+        } catch {
+            throw error.mappingError(source: source)
+        }
+        return try output.finish(source: source, emit)
+    }
+
+    /// Where the documents go: the opening of the interchange before the first, each set, the closing after the last.
+    private struct Output {
+        let mapper: DocumentMapper
+        let envelope: OutboundInterchange?
+        var count = 0
+        var xmlDocument: JSONValue?
+
+        init(mapper: DocumentMapper, interchange: InterchangeParties?) throws(MappingError) {
+            self.mapper = mapper
+            envelope = try interchange.map { (parties) throws(MappingError) in try OutboundInterchange(parties, mapping: mapper.definition) }
+        }
+
+        mutating func write(_ document: JSONValue, _ emit: ([UInt8]) -> Void) throws(MappingError) {
+            count += 1
+            if mapper.definition.syntax == .xml {
+                guard count == 1 else {
+                    throw .input(file: mapper.definition.file, message: "an XML mapping writes exactly one document; this is the second")
+                }
+                xmlDocument = document
+                return
+            }
+            if count == 1, let envelope { emit(try envelope.opening()) }
+            let set = try mapper.write(document, controlNumber: count)
+            emit(try envelope?.encoded(set) ?? set)
+        }
+
+        func finish(source: String, _ emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
+            guard count > 0 else { throw .input(file: mapper.definition.file, message: "\(source) holds no canonical documents") }
+            if let xmlDocument { emit(try mapper.write([xmlDocument])) }
+            if let envelope { emit(try envelope.closing(count: count)) }
+            return count
+        }
+    }
+}
+
+extension CanonicalDocumentSplitter.Document {
+    /// The document as JSON; a syntax error names `source`, the document and its line.
+    func parsed(source: String) throws(MappingError) -> JSONValue {
+        do throws(JSONSyntaxError) {
+            return try JSONText.parse(bytes)
+        } catch {
+            throw .input(file: source, message: "document \(number) (line \(line)): \(error.description)")
+        }
+    }
+}
+
+extension SplitError<MappingError> {
+    func mappingError(source: String) -> MappingError {
+        switch self {
+        case let .syntax(error): .input(file: source, message: error.description)
+        case let .emit(error): error
+        }
+    }
+}
