@@ -31,16 +31,41 @@ public struct StreamingWriter: Sendable {
     /// number of documents. Errors name `source`, the document's number and its line.
     @discardableResult
     public func write(from handle: FileHandle, source: String, progress: (Int) -> Void = { _ in }, emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
+        var bytesRead = 0
+        return try write(source: source, emit: emit) { () throws(MappingError) -> Data? in
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw .input(file: mapper.definition.file, message: "cannot read \(source): \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { return nil }
+            bytesRead += chunk.count
+            progress(bytesRead)
+            return chunk
+        }
+    }
+
+    /// Writes from canonical JSON already in memory; see `write(from:source:progress:emit:)`.
+    @discardableResult
+    public func write(bytes: [UInt8], source: String, emit: ([UInt8]) -> Void) throws(MappingError) -> Int {
+        var pending: Data? = Data(bytes)
+        return try write(source: source, emit: emit) { () throws(MappingError) -> Data? in
+            defer { pending = nil }
+            return pending
+        }
+    }
+
+    private func write(source: String, emit: ([UInt8]) -> Void, nextChunk: () throws(MappingError) -> Data?) throws(MappingError) -> Int {
         var output = try Output(mapper: mapper, interchange: interchange)
         var splitter = CanonicalDocumentSplitter()
-        var bytesRead = 0
         do throws(SplitError<MappingError>) {
             while true {
                 let chunk: Data
-                do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
-                    throw .emit(.input(file: mapper.definition.file, message: "cannot read \(source): \(error.localizedDescription)"))
+                do throws(MappingError) {
+                    guard let next = try nextChunk() else { break }
+                    chunk = next
+                } catch {
+                    throw .emit(error)
                 }
-                if chunk.isEmpty { break }
                 try chunk.withUnsafeBytes { buffer in
                     Result { () throws(SplitError<MappingError>) in
                         try splitter.feed(buffer) { (document) throws(MappingError) in
@@ -51,8 +76,6 @@ public struct StreamingWriter: Sendable {
                         }
                     }
                 }.get()
-                bytesRead += chunk.count
-                progress(bytesRead)
             }
             do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
         } catch {
