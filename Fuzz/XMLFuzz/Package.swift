@@ -25,5 +25,9 @@ let package = Package(
             name: "MappingFuzz", dependencies: ["EDIMapping"],
             swiftSettings: settings + [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "CanonicalFuzz", dependencies: ["EDIMapping", "EDI"],
+            swiftSettings: settings + [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )
