@@ -13,9 +13,16 @@ struct PlainStorage<Element: BitwiseCopyable> {
         base = .allocate(capacity: self.capacity)
     }
 
+    /// A copy of `values`, for tables written once.
+    init(_ values: [Element]) {
+        self.init(capacity: values.count)
+        append(values)
+    }
+
     func free() { base.deallocate() }
 
-    private mutating func grow(to needed: Int) {
+    @inline(never)
+    fileprivate mutating func grow(to needed: Int) {
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: max(needed, capacity * 2))
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
@@ -47,4 +54,25 @@ struct PlainStorage<Element: BitwiseCopyable> {
     @inline(__always) mutating func truncate(to length: Int) { count = length }
 
     var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+extension PlainStorage<UInt8> {
+    /// Like `append(_:_:)`, but short runs (keys, element text: most of them) are copied eight
+    /// bytes at a time in place, where the call to `memmove` would cost more than the copy.
+    @inline(__always) mutating func appendShort(_ start: UnsafePointer<UInt8>, _ length: Int) {
+        guard length <= 32 else { return append(start, length) }
+        if count + length > capacity { grow(to: count + length) }
+        let target = UnsafeMutableRawPointer(base + count)
+        let source = UnsafeRawPointer(start)
+        var offset = 0
+        while offset + 8 <= length {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < length {
+            target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+            offset += 1
+        }
+        count += length
+    }
 }

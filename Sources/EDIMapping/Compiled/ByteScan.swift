@@ -1,0 +1,40 @@
+/// Tests on eight bytes at once (one unaligned load), for the scans the compiled reader makes
+/// over every element: most words hold no byte of interest, so they are skipped whole.
+enum ByteScan {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always) static func word(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether any byte of `word` is zero (exact as a yes or no).
+    @inline(__always) static func hasZero(_ word: UInt64) -> Bool {
+        (word &- ones) & ~word & highs != 0
+    }
+
+    @inline(__always) static func has(_ word: UInt64, _ byte: UInt8) -> Bool {
+        hasZero(word ^ (ones &* UInt64(byte)))
+    }
+
+    /// Whether any byte is below 0x20 or not ASCII, or a quote or backslash: the bytes a
+    /// JSON string escapes, or leaves to `Codec`.
+    @inline(__always) static func needsAttention(_ word: UInt64) -> Bool {
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return control | (word & highs) != 0 || has(word, UInt8(ascii: "\"")) || has(word, UInt8(ascii: "\\"))
+    }
+
+    static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = text.baseAddress else { return true }
+        var index = 0
+        while index + 8 <= text.count {
+            if word(start + index) & highs != 0 { return false }
+            index += 8
+        }
+        while index < text.count {
+            if start[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+}
