@@ -24,6 +24,12 @@ enum ByteScan {
         return control | (word & highs) != 0 || has(word, UInt8(ascii: "\"")) || has(word, UInt8(ascii: "\\"))
     }
 
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in 0..<a.count where a[index] != b[index] { return false }
+        return true
+    }
+
     static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = text.baseAddress else { return true }
         var index = 0

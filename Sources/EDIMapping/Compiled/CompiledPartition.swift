@@ -83,7 +83,7 @@ extension CompiledReader {
         scopes[index] = scope
     }
 
-    private func contains(_ tags: Span, _ tag: UInt32) -> Bool {
+    private mutating func contains(_ tags: Span, _ tag: UInt32) -> Bool {
         for index in Int(tags.lower)..<Int(tags.upper) where plan.tags[index] == tag { return true }
         return false
     }
@@ -103,14 +103,14 @@ extension CompiledReader {
         return nil
     }
 
-    func instances(of level: Int, in scope: Int) -> Int {
+    mutating func instances(of level: Int, in scope: Int) -> Int {
         let parent = scopes[scope]
         var count = 0
         for child in Int(parent.childLower)..<Int(parent.childUpper) where scopes[child].level == Int32(level) { count += 1 }
         return count
     }
 
-    func firstInstance(of level: Int, in scope: Int) -> Int? {
+    mutating func firstInstance(of level: Int, in scope: Int) -> Int? {
         let parent = scopes[scope]
         for child in Int(parent.childLower)..<Int(parent.childUpper) where scopes[child].level == Int32(level) { return child }
         return nil
@@ -150,7 +150,7 @@ extension CompiledReader {
             return source.rare.predicateTexts[Int(predicate.pointee.textsIndex)].contains(String(decoding: value, as: UTF8.self))
         }
         let values = predicate.pointee.values
-        for index in Int(values.lower)..<Int(values.upper) where plan.text(plan.texts[index]).elementsEqual(value) { return true }
+        for index in Int(values.lower)..<Int(values.upper) where ByteScan.equal(plan.text(plan.texts[index]), value) { return true }
         return false
     }
 }

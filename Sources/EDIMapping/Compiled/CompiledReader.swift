@@ -8,6 +8,9 @@ struct Deferred: Error {}
 /// Runs a `ReadPlan` over transaction sets: partitions each set's segments once, reads
 /// elements in place and writes compact JSON straight into `line`, checking the schema as it
 /// writes. Its tables are reused from set to set, so memory is that of the largest set.
+///
+/// Its methods that only read are `mutating` all the same: called from a mutating method, a
+/// non-mutating one gets a copy of the reader (some 400 bytes, a `memcpy` per call).
 struct CompiledReader: ~Copyable {
     /// Owns the tables `plan` points into; its rare parts serve the slow paths.
     let source: ReadPlan
@@ -165,13 +168,14 @@ struct CompiledReader: ~Copyable {
         }
     }
 
+    @inline(__always)
     private mutating func evaluate(value op: UnsafeMutablePointer<ReadOp>, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
         if let segment = find(op.pointee.match, in: scope),
            let text = text(segment, Int(op.pointee.element), Int(op.pointee.component)), text.count > 0 {
             let mark = values.count
             guard let (isString, content) = encode(text, op.pointee.codec, table: Int(op.pointee.codecIndex)) else { throw Deferred() }
             let rules = op.pointee.rules
-            if rules.upper > rules.lower {
+            if !(isString ? op.pointee.rulesPassStrings : op.pointee.rulesPassNumbers) {
                 let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
                 for rule in Int(rules.lower)..<Int(rules.upper)
                 where !passes(plan.leafRules + rule, isString: isString, content: content, encoded: encoded) {
@@ -204,6 +208,8 @@ struct CompiledReader: ~Copyable {
         return !empty
     }
 
+    /// A value member in place (most members are), anything else out of line.
+    @inline(__always)
     private mutating func writeMember(_ index: Int, base: Int, empty: inout Bool) throws(Deferred) {
         let child = plan.nodes + index
         guard child.pointee.kind == .leaf else { return try writeNested(index, base: base, empty: &empty) }
@@ -261,7 +267,7 @@ struct CompiledReader: ~Copyable {
     }
 
     /// The object rules of a node that was written; its members' presence is fresh.
-    private func check(_ index: Int) throws(Deferred) {
+    private mutating func check(_ index: Int) throws(Deferred) {
         let node = plan.nodes[index]
         if node.forbidden { throw Deferred() }
         guard node.checksMembers else { return }

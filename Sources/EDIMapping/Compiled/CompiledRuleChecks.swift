@@ -2,7 +2,7 @@ extension CompiledReader {
     /// Whether a string (its text as `content`) or a number (its canonical text) passes one
     /// schema's scalar rules; `encoded` is the value as JSON. False may be a false alarm: the
     /// caller then lets the reference engine decide.
-    func passes(_ rule: UnsafeMutablePointer<LeafRule>, isString: Bool, content: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<UInt8>) -> Bool {
+    mutating func passes(_ rule: UnsafeMutablePointer<LeafRule>, isString: Bool, content: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<UInt8>) -> Bool {
         if let types = rule.pointee.types {
             if isString {
                 if !types.contains(.string) { return false }
@@ -12,10 +12,10 @@ extension CompiledReader {
         }
         let enumeration = rule.pointee.enumeration
         if !enumeration.isNone,
-           !(Int(enumeration.lower)..<Int(enumeration.upper)).contains(where: { plan.text(plan.texts[$0]).elementsEqual(encoded) }) {
+           !(Int(enumeration.lower)..<Int(enumeration.upper)).contains(where: { ByteScan.equal(plan.text(plan.texts[$0]), encoded) }) {
             return false
         }
-        if !rule.pointee.constant.isNone, !plan.text(rule.pointee.constant).elementsEqual(encoded) { return false }
+        if !rule.pointee.constant.isNone, !ByteScan.equal(plan.text(rule.pointee.constant), encoded) { return false }
         if isString {
             let minLength = Int(rule.pointee.minLength)
             let maxLength = Int(rule.pointee.maxLength)

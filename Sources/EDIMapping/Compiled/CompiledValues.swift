@@ -115,7 +115,7 @@ extension CompiledReader {
         }
         for index in Int(table.entries.lower)..<Int(table.entries.upper) {
             let entry = plan.tableEntries[index]
-            guard plan.text(entry.code).elementsEqual(key) else { continue }
+            guard ByteScan.equal(plan.text(entry.code), key) else { continue }
             values.appendShort(plan.bytes + Int(entry.encoded.lower), entry.encoded.count)
             return (true, plan.text(entry.value))
         }

@@ -224,6 +224,10 @@ struct ReadOp: Sendable {
     var literalValid = true
     /// `leafRules`, one per schema that applies where the value is written.
     var rules = Span(0, 0)
+    /// Whether every rule only asks for a type that any string (number) has: most values are
+    /// then written without checking their rules.
+    var rulesPassStrings = true
+    var rulesPassNumbers = true
     /// Loop: the level whose instances are the items. Group: the level whose first instance is
     /// the group's scope, -1 for a group without a path.
     var level: Int32 = -1
@@ -294,6 +298,14 @@ struct LeafRule: Sendable {
     var formatIsDate = false
     var minimum: Double?
     var maximum: Double?
+
+    /// Whether any string (with `string: true`) or any number passes this rule.
+    func passesAny(string: Bool) -> Bool {
+        guard enumeration.isNone, constant.isNone, minLength < 0, maxLength < 0, pattern == .none, format < 0,
+              minimum == nil, maximum == nil else { return false }
+        guard let types else { return true }
+        return string ? types.contains(.string) : types.isSuperset(of: [.fraction, .integer])
+    }
 
     /// A `pattern`: `^[class]{m,n}$` checked on bytes, anything else by the regular expression.
     enum PatternKind: UInt8 {

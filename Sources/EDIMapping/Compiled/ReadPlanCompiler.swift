@@ -119,6 +119,9 @@ struct ReadPlanCompiler {
                 var op = ReadOp(kind: .value, required: binding.required)
                 if let schemas {
                     op.rules = try schemas.leafRules(try schemas.set(of: frameSchemas, at: pointer), into: &tables)
+                    let rules = tables.leafRules[Int(op.rules.lower)..<Int(op.rules.upper)]
+                    op.rulesPassStrings = rules.allSatisfy { $0.passesAny(string: true) }
+                    op.rulesPassNumbers = rules.allSatisfy { $0.passesAny(string: false) }
                 }
                 if let value = binding.defaultValue {
                     (op.literal, op.literalValid) = try literal(value, at: pointer, frameSchemas: frameSchemas)
