@@ -10,7 +10,13 @@ enum ByteScan {
 
     /// Whether any byte of `word` is zero (exact as a yes or no).
     @inline(__always) static func hasZero(_ word: UInt64) -> Bool {
-        (word &- ones) & ~word & highs != 0
+        zeros(word) != 0
+    }
+
+    /// The high bit of each zero byte of `word`. Only the lowest set bit is exact (a borrow can
+    /// mark a byte above a zero byte too), which is enough to find the first one.
+    @inline(__always) static func zeros(_ word: UInt64) -> UInt64 {
+        (word &- ones) & ~word & highs
     }
 
     @inline(__always) static func has(_ word: UInt64, _ byte: UInt8) -> Bool {

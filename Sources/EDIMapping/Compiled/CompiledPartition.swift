@@ -103,6 +103,36 @@ extension CompiledReader {
         return nil
     }
 
+    /// A packed predicate on a first component decided on the element's raw bytes, without
+    /// `text`; nil when release characters or non-ASCII bytes leave it to the full check.
+    @inline(__always)
+    private mutating func quickly(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool? {
+        let span = elements[segment]
+        let element = Int(predicate.pointee.element)
+        guard element > 0, element <= Int(span.count) else { return nil }
+        let separator = Int(span.firstSeparator) + element - 1
+        let lower = Int(separators[separator]) + 1
+        let upper = element < Int(span.count) ? Int(separators[separator + 1]) : Int(span.end)
+        guard lower + 8 <= byteCount else { return nil }
+        let length = Int(predicate.pointee.packedCount)
+        let mask: UInt64 = length == 8 ? ~0 : (1 << (UInt64(length) &* 8)) &- 1
+        let expected = predicate.pointee.packed
+        // A value holding a delimiter byte would need the full rules.
+        if ByteScan.zeros(expected ^ components) & mask != 0 { return nil }
+        if releases != 0, ByteScan.zeros(expected ^ releases) & mask != 0 { return nil }
+        let raw = ByteScan.word(bytes + lower) & mask
+        let available = upper - lower
+        if available >= length, raw == expected {
+            // The text is exactly the value when the component ends right after it.
+            return available == length || bytes[lower + length] == delimiters.component
+        }
+        // Without release characters or non-ASCII bytes among them, the text's first bytes are
+        // these raw bytes (or it ends sooner), so it differs from the value.
+        if raw & ByteScan.highs != 0 { return nil }
+        if releases != 0, ByteScan.zeros(raw ^ releases) & mask != 0 { return nil }
+        return false
+    }
+
     mutating func instances(of level: Int, in scope: Int) -> Int {
         let parent = scopes[scope]
         var count = 0
@@ -138,6 +168,8 @@ extension CompiledReader {
     }
 
     private mutating func passes(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool {
+        if predicate.pointee.packedCount > 0, predicate.pointee.component <= 1,
+           let verdict = quickly(segment, predicate) { return verdict }
         let value = text(segment, Int(predicate.pointee.element), Int(predicate.pointee.component)) ?? UnsafeBufferPointer(start: nil, count: 0)
         if predicate.pointee.packedCount >= 0, value.count <= 8 {
             let candidate = BytePredicate.pack(value)

@@ -30,6 +30,12 @@ struct CompiledReader: ~Copyable {
     /// Where each segment's elements lie in `bytes`.
     var elements = PlainStorage<ElementSpan>(capacity: 1024)
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
+    /// How many bytes `bytes` holds: words are read whole up to there.
+    var byteCount = 0
+    /// The component separator and the release character in every byte of a word (see
+    /// `ByteScan`); `releases` is 0 without a release character.
+    var components: UInt64 = 0
+    var releases: UInt64 = 0
     /// The set store's element separator offsets (see `SegmentLayout`).
     var separators = UnsafePointer<Int32>(bitPattern: 4)!
     var delimiters = Delimiters.x12Default
@@ -74,6 +80,8 @@ struct CompiledReader: ~Copyable {
         let store = set.store
         delimiters = store.delimiters
         release = delimiters.release.map(Int.init) ?? 0x100
+        components = ByteScan.ones &* UInt64(delimiters.component)
+        releases = delimiters.release.map { ByteScan.ones &* UInt64($0) } ?? 0
         tags.truncate(to: 0)
         elements.truncate(to: 0)
         for index in 0..<store.count {
@@ -87,6 +95,7 @@ struct CompiledReader: ~Copyable {
         return store.bytes.withUnsafeBufferPointer { buffer in
             store.withElementSeparators { table in
                 bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                byteCount = buffer.count
                 separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
                 do throws(Deferred) {
                     try read(bodyEnd: bodyEnd)
@@ -194,7 +203,7 @@ struct CompiledReader: ~Copyable {
 
     private mutating func store(_ literal: Span, slot: Int) {
         let mark = values.count
-        values.appendShort(plan.bytes + Int(literal.lower), literal.count)
+        values.appendPadded(plan.bytes + Int(literal.lower), literal.count)
         slots[slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
     }
 
@@ -219,8 +228,9 @@ struct CompiledReader: ~Copyable {
         if child.pointee.forbidden { throw Deferred() }
         if !empty { line.append(UInt8(ascii: ",")) }
         let key = child.pointee.key
-        line.appendShort(plan.bytes + Int(key.lower), key.count)
-        line.appendShort(values.base + Int(value.lower), Int(value.upper - value.lower))
+        // Key and value lie in the plan's pool and in `values`: both may be read a word past.
+        line.appendPadded(plan.bytes + Int(key.lower), key.count)
+        line.appendPadded(values.base + Int(value.lower), Int(value.upper - value.lower))
         empty = false
     }
 
@@ -231,7 +241,7 @@ struct CompiledReader: ~Copyable {
         let key = child.pointee.key
         let mark = line.count
         if !empty { line.append(UInt8(ascii: ",")) }
-        line.appendShort(plan.bytes + Int(key.lower), key.count)
+        line.appendPadded(plan.bytes + Int(key.lower), key.count)
         var present = false
         if child.pointee.kind == .object {
             present = try writeObject(index, base: base)

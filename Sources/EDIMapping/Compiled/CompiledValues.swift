@@ -10,33 +10,28 @@ extension CompiledReader {
         let separator = Int(span.firstSeparator) + element - 1
         var lower = Int(separators[separator]) + 1
         let upper = element < Int(span.count) ? Int(separators[separator + 1]) : Int(span.end)
-        let componentSeparator = delimiters.component
         // The `component`-th part between unreleased component separators.
         var part = max(component, 1) - 1
         var index = lower
         var released = false
-        let release = self.release
-        while index < upper {
-            // Whole words without a separator or release character (most of an element).
-            if index + 8 <= upper {
-                let word = ByteScan.word(bytes + index)
-                if !ByteScan.has(word, componentSeparator), release > 0xFF || !ByteScan.has(word, UInt8(truncatingIfNeeded: release)) {
-                    index += 8
-                    continue
-                }
+        while true {
+            let found = nextSpecial(from: index, upper: upper)
+            guard found < upper else {
+                index = max(index, upper)
+                break
             }
-            let byte = bytes[index]
-            if Int(byte) == release {
+            if Int(bytes[found]) == release {
                 released = true
-                index += 2
+                index = found + 2
                 continue
             }
-            if byte == componentSeparator {
-                if part == 0 { break }
-                part -= 1
-                lower = index + 1
+            if part == 0 {
+                index = found
+                break
             }
-            index += 1
+            part -= 1
+            lower = found + 1
+            index = found + 1
         }
         guard part == 0 else { return nil }
         let stop = min(index, upper)
@@ -54,6 +49,29 @@ extension CompiledReader {
             }
         }
         return scratch.buffer
+    }
+
+    /// The first component separator or release character in `from..<upper`, or `upper`.
+    @inline(__always)
+    private func nextSpecial(from: Int, upper: Int) -> Int {
+        var index = from
+        while index < upper {
+            guard index + 8 <= byteCount else {
+                let byte = bytes[index]
+                if byte == delimiters.component || Int(byte) == release { return index }
+                index += 1
+                continue
+            }
+            let word = ByteScan.word(bytes + index)
+            var found = ByteScan.zeros(word ^ components)
+            if releases != 0 { found |= ByteScan.zeros(word ^ releases) }
+            // Bytes past `upper` belong to the next elements.
+            let valid = upper - index
+            if valid < 8 { found &= (1 << (UInt64(valid) &* 8)) &- 1 }
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        return upper
     }
 
     /// String equality of element text and `text`.
@@ -116,7 +134,7 @@ extension CompiledReader {
         for index in Int(table.entries.lower)..<Int(table.entries.upper) {
             let entry = plan.tableEntries[index]
             guard ByteScan.equal(plan.text(entry.code), key) else { continue }
-            values.appendShort(plan.bytes + Int(entry.encoded.lower), entry.encoded.count)
+            values.appendPadded(plan.bytes + Int(entry.encoded.lower), entry.encoded.count)
             return (true, plan.text(entry.value))
         }
         guard table.passesUnknown else { return nil }
