@@ -236,8 +236,8 @@ extension PlainStorage<UInt8> {
         let hasFraction = point < upper && fractionEnd > point + 1
         let integerIsZero = integerStart >= point || (point - integerStart == 1 && text[integerStart] == UInt8(ascii: "0"))
         if negative, !(integerIsZero && !hasFraction) { append(UInt8(ascii: "-")) }
-        if integerStart >= point { append(UInt8(ascii: "0")) } else { append(text.baseAddress! + integerStart, point - integerStart) }
-        if hasFraction { append(text.baseAddress! + point, fractionEnd - point) }
+        if integerStart >= point { append(UInt8(ascii: "0")) } else { appendShort(text.baseAddress! + integerStart, point - integerStart) }
+        if hasFraction { appendShort(text.baseAddress! + point, fractionEnd - point) }
         return !hasFraction
     }
 }
