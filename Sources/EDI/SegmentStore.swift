@@ -1,21 +1,21 @@
 /// Where one segment lies inside a ``SegmentStore``'s bytes.
-struct SegmentRecord: Sendable {
+public struct SegmentRecord: Sendable {
     /// First byte that belongs to the segment, including bytes skipped before its tag.
-    var start: Int32
+    public internal(set) var start: Int32
     /// First byte of the tag.
-    var tagStart: Int32
+    public internal(set) var tagStart: Int32
     /// End of the segment's data: the terminator's index, or `end` when the terminator is missing.
-    var contentEnd: Int32
+    public internal(set) var contentEnd: Int32
     /// One past the last byte (terminator and line breaks included).
-    var end: Int32
+    public internal(set) var end: Int32
     /// Index of the first element separator in the store's separator table.
-    var firstSeparator: Int32
+    public internal(set) var firstSeparator: Int32
     /// Number of element separators (= number of elements).
-    var separatorCount: Int32
+    public internal(set) var separatorCount: Int32
     /// Tag packed into an integer for quick comparisons.
-    var tag: SegmentTag
+    public internal(set) var tag: SegmentTag
     /// Byte offset of the tag in the whole input.
-    var offset: Int
+    public internal(set) var offset: Int
 }
 
 /// A segment tag packed into an integer (up to three ASCII bytes), so tag tests cost one compare.
@@ -101,6 +101,12 @@ public final class SegmentStore: Sendable {
         return SegmentLayout(
             tag: r.tag, content: Int(r.tagStart)..<Int(r.contentEnd),
             separators: Int(r.firstSeparator)..<Int(r.firstSeparator + r.separatorCount))
+    }
+
+    /// Calls `body` with every segment's record (tag, data and element separators, as
+    /// ``layout(of:)`` gives them), without copying them: for readers that walk every segment.
+    public func withSegmentRecords<R, E: Error>(_ body: (UnsafeBufferPointer<SegmentRecord>) throws(E) -> R) throws(E) -> R {
+        try records.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the table of element separator offsets in `bytes`, shared by all

@@ -56,7 +56,7 @@ extension CompiledReader {
         }
         let trailer = index == 0 ? plan.trailer : Span(0, 0)
         for segment in Int(scope.lower)..<Int(scope.upper) where segment != start {
-            let tag = tags[segment]
+            let tag = tag(of: segment)
             if level.filter & PartitionLevel.bit(of: tag) == 0 {
                 // Neither a trailer, a matcher nor a value tag of this level: the last branch below.
                 if openLevel < 0 { own.append(Int32(segment)) }
@@ -107,12 +107,12 @@ extension CompiledReader {
     /// `text`; nil when release characters or non-ASCII bytes leave it to the full check.
     @inline(__always)
     private mutating func quickly(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool? {
-        let span = elements[segment]
+        let span = records[segment]
         let element = Int(predicate.pointee.element)
-        guard element > 0, element <= Int(span.count) else { return nil }
+        guard element > 0, element <= Int(span.separatorCount) else { return nil }
         let separator = Int(span.firstSeparator) + element - 1
         let lower = Int(separators[separator]) + 1
-        let upper = element < Int(span.count) ? Int(separators[separator + 1]) : Int(span.end)
+        let upper = element < Int(span.separatorCount) ? Int(separators[separator + 1]) : Int(span.contentEnd)
         guard lower + 8 <= byteCount else { return nil }
         let length = Int(predicate.pointee.packedCount)
         let mask: UInt64 = length == 8 ? ~0 : (1 << (UInt64(length) &* 8)) &- 1
@@ -155,13 +155,13 @@ extension CompiledReader {
         let tag = segmentMatch.pointee.tag
         for position in Int(found.ownLower)..<Int(found.ownUpper) {
             let segment = Int(own[position])
-            if tags[segment] == tag, matches(segment, segmentMatch) { return segment }
+            if self.tag(of: segment) == tag, matches(segment, segmentMatch) { return segment }
         }
         return nil
     }
 
     mutating func matches(_ segment: Int, _ match: UnsafeMutablePointer<SegmentMatch>) -> Bool {
-        guard tags[segment] == match.pointee.tag else { return false }
+        guard tag(of: segment) == match.pointee.tag else { return false }
         let predicates = match.pointee.predicates
         for index in Int(predicates.lower)..<Int(predicates.upper) where !passes(segment, plan.predicates + index) { return false }
         return true

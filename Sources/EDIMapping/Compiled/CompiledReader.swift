@@ -26,9 +26,8 @@ struct CompiledReader: ~Copyable {
     var presence: PlainStorage<Bool>
     var scopes = PlainStorage<Scope>(capacity: 256)
     var own = PlainStorage<Int32>(capacity: 1024)
-    var tags = PlainStorage<UInt32>(capacity: 1024)
-    /// Where each segment's elements lie in `bytes`.
-    var elements = PlainStorage<ElementSpan>(capacity: 1024)
+    /// Where each segment's tag and elements lie in `bytes` (the set store's own records).
+    var records = UnsafePointer<SegmentRecord>(bitPattern: 8)!
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
     /// How many bytes `bytes` holds: words are read whole up to there.
     var byteCount = 0
@@ -41,13 +40,6 @@ struct CompiledReader: ~Copyable {
     var delimiters = Delimiters.x12Default
     /// The release character, or 0x100 (no byte) when the syntax has none.
     var release = 0x100
-
-    /// A segment's entries in `separators` (one per element) and the end of its data.
-    struct ElementSpan {
-        var firstSeparator: Int32
-        var count: Int32
-        var end: Int32
-    }
 
     /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
     /// instances are the items and their count.
@@ -71,8 +63,6 @@ struct CompiledReader: ~Copyable {
         presence.free()
         scopes.free()
         own.free()
-        tags.free()
-        elements.free()
     }
 
     /// Reads one set into `line`; false when the reference engine must read it instead.
@@ -82,30 +72,26 @@ struct CompiledReader: ~Copyable {
         release = delimiters.release.map(Int.init) ?? 0x100
         components = ByteScan.ones &* UInt64(delimiters.component)
         releases = delimiters.release.map { ByteScan.ones &* UInt64($0) } ?? 0
-        tags.truncate(to: 0)
-        elements.truncate(to: 0)
-        for index in 0..<store.count {
-            let layout = store.layout(of: index)
-            tags.append(layout.tag.rawValue)
-            elements.append(ElementSpan(
-                firstSeparator: Int32(layout.separators.lowerBound), count: Int32(layout.separators.count),
-                end: Int32(layout.content.upperBound)))
-        }
         let bodyEnd = store.count - (set.trailer == nil ? 0 : 1)
         return store.bytes.withUnsafeBufferPointer { buffer in
             store.withElementSeparators { table in
-                bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-                byteCount = buffer.count
-                separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
-                do throws(Deferred) {
-                    try read(bodyEnd: bodyEnd)
-                    return true
-                } catch {
-                    return false
+                store.withSegmentRecords { segments in
+                    bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    byteCount = buffer.count
+                    separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
+                    records = segments.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    do throws(Deferred) {
+                        try read(bodyEnd: bodyEnd)
+                        return true
+                    } catch {
+                        return false
+                    }
                 }
             }
         }
     }
+
+    @inline(__always) func tag(of segment: Int) -> UInt32 { records[segment].tag.rawValue }
 
     private mutating func read(bodyEnd: Int) throws(Deferred) {
         guard let type = text(0, source.typeElement.element, source.typeElement.component),

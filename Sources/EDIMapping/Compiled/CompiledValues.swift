@@ -5,11 +5,11 @@ extension CompiledReader {
     /// release characters removed; nil when absent. Matches `EDITransaction.value`: the
     /// element boundaries are the EDI module's own, found once by its tokenizer.
     mutating func text(_ segment: Int, _ element: Int, _ component: Int) -> UnsafeBufferPointer<UInt8>? {
-        let span = elements[segment]
-        guard element > 0, element <= Int(span.count) else { return nil }
+        let span = records[segment]
+        guard element > 0, element <= Int(span.separatorCount) else { return nil }
         let separator = Int(span.firstSeparator) + element - 1
         var lower = Int(separators[separator]) + 1
-        let upper = element < Int(span.count) ? Int(separators[separator + 1]) : Int(span.end)
+        let upper = element < Int(span.separatorCount) ? Int(separators[separator + 1]) : Int(span.contentEnd)
         // The `component`-th part between unreleased component separators.
         var part = max(component, 1) - 1
         var index = lower
