@@ -103,16 +103,24 @@ extension CompiledReader {
         return nil
     }
 
-    /// A packed predicate on a first component decided on the element's raw bytes, without
-    /// `text`; nil when release characters or non-ASCII bytes leave it to the full check.
+    /// A packed predicate decided on the element's raw bytes, without `text`; nil when
+    /// release characters or non-ASCII bytes leave it to the full check.
     @inline(__always)
     private mutating func quickly(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool? {
         let span = records[segment]
         let element = Int(predicate.pointee.element)
         guard element > 0, element <= Int(span.separatorCount) else { return nil }
         let separator = Int(span.firstSeparator) + element - 1
-        let lower = Int(separators[separator]) + 1
+        var lower = Int(separators[separator]) + 1
         let upper = element < Int(span.separatorCount) ? Int(separators[separator + 1]) : Int(span.contentEnd)
+        // Later components start after as many separators, unless a release character intervenes.
+        for _ in 1..<max(Int(predicate.pointee.component), 1) {
+            let found = nextSpecial(from: lower, upper: upper)
+            // No such component: the text is absent, which no packed (non-empty) value equals.
+            guard found < upper else { return false }
+            guard Int(bytes[found]) != release else { return nil }
+            lower = found + 1
+        }
         guard lower + 8 <= byteCount else { return nil }
         let length = Int(predicate.pointee.packedCount)
         let mask: UInt64 = length == 8 ? ~0 : (1 << (UInt64(length) &* 8)) &- 1
@@ -168,7 +176,7 @@ extension CompiledReader {
     }
 
     private mutating func passes(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool {
-        if predicate.pointee.packedCount > 0, predicate.pointee.component <= 1,
+        if predicate.pointee.packedCount > 0,
            let verdict = quickly(segment, predicate) { return verdict }
         let value = text(segment, Int(predicate.pointee.element), Int(predicate.pointee.component)) ?? UnsafeBufferPointer(start: nil, count: 0)
         if predicate.pointee.packedCount >= 0, value.count <= 8 {

@@ -53,7 +53,7 @@ extension CompiledReader {
 
     /// The first component separator or release character in `from..<upper`, or `upper`.
     @inline(__always)
-    private func nextSpecial(from: Int, upper: Int) -> Int {
+    func nextSpecial(from: Int, upper: Int) -> Int {
         var index = from
         while index < upper {
             guard index + 8 <= byteCount else {
