@@ -26,8 +26,13 @@ enum ByteScan {
     /// Whether any byte is below 0x20 or not ASCII, or a quote or backslash: the bytes a
     /// JSON string escapes, or leaves to `Codec`.
     @inline(__always) static func needsAttention(_ word: UInt64) -> Bool {
+        attention(word) != 0
+    }
+
+    /// The bytes of `needsAttention` marked by their high bit (exact up to the first one).
+    @inline(__always) static func attention(_ word: UInt64) -> UInt64 {
         let control = (word &- ones &* 0x20) & ~word & highs
-        return control | (word & highs) != 0 || has(word, UInt8(ascii: "\"")) || has(word, UInt8(ascii: "\\"))
+        return control | (word & highs) | zeros(word ^ (ones &* 0x22)) | zeros(word ^ (ones &* 0x5C))
     }
 
     static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -51,6 +51,22 @@ extension CompiledReader {
         return scratch.buffer
     }
 
+    /// Whether `text` lies in the set's bytes and needs no escaping (nor `Codec`): checked,
+    /// then copied, a whole word at a time, since the bytes after it can be read.
+    @inline(__always)
+    private func isPlainInStore(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = text.baseAddress, start >= bytes, start + ((text.count + 7) & ~7) <= bytes + byteCount else { return false }
+        var index = 0
+        while index < text.count {
+            var attention = ByteScan.attention(ByteScan.word(start + index))
+            let valid = text.count - index
+            if valid < 8 { attention &= (1 << (UInt64(valid) &* 8)) &- 1 }
+            if attention != 0 { return false }
+            index += 8
+        }
+        return true
+    }
+
     /// The first component separator or release character in `from..<upper`, or `upper`.
     @inline(__always)
     func nextSpecial(from: Int, upper: Int) -> Int {
@@ -85,6 +101,12 @@ extension CompiledReader {
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, _ codec: CodecKind, table: Int) -> (isString: Bool, content: UnsafeBufferPointer<UInt8>)? {
         switch codec {
         case .text:
+            if isPlainInStore(text) {
+                values.append(UInt8(ascii: "\""))
+                values.appendPadded(text.baseAddress!, text.count)
+                values.append(UInt8(ascii: "\""))
+                return (true, text)
+            }
             let mark = values.count
             if values.appendASCIIJSONString(text) { return (true, text) }
             values.truncate(to: mark)
