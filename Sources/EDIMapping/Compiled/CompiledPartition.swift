@@ -45,7 +45,7 @@ extension CompiledReader {
             scope.hierarchy = scope.start
         }
         scope.ownLower = Int32(own.count)
-        if start >= 0 { own.append(scope.start) }
+        if start >= 0 { own.append(OwnSegment(segment: scope.start, tag: tag(of: start))) }
         scope.childLower = Int32(scopes.count)
         var openLevel = -1
         var openStart = 0
@@ -59,12 +59,12 @@ extension CompiledReader {
             let tag = tag(of: segment)
             if level.filter & PartitionLevel.bit(of: tag) == 0 {
                 // Neither a trailer, a matcher nor a value tag of this level: the last branch below.
-                if openLevel < 0 { own.append(Int32(segment)) }
+                if openLevel < 0 { own.append(OwnSegment(segment: Int32(segment), tag: tag)) }
                 continue
             }
             if trailer.upper > trailer.lower, matchesAny(segment, trailer) {
                 close(&self, at: segment)
-                own.append(Int32(segment))
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
             } else if let matcher = firstMatcher(segment, tag: tag, level.matchers) {
                 close(&self, at: segment)
                 openLevel = matcher
@@ -72,9 +72,9 @@ extension CompiledReader {
             } else if openLevel >= 0, !contains(plan.levels[openLevel].ownedTags, tag), contains(level.valueTags, tag) {
                 // A segment this level maps and the open instance does not: the instance has ended.
                 close(&self, at: segment)
-                own.append(Int32(segment))
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
             } else if openLevel < 0 {
-                own.append(Int32(segment))
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
             }
         }
         close(&self, at: Int(scope.upper))
@@ -161,9 +161,9 @@ extension CompiledReader {
         guard match >= 0 else { return found.start >= 0 ? Int(found.start) : nil }
         let segmentMatch = plan.matches + Int(match)
         let tag = segmentMatch.pointee.tag
-        for position in Int(found.ownLower)..<Int(found.ownUpper) {
-            let segment = Int(own[position])
-            if self.tag(of: segment) == tag, matches(segment, segmentMatch) { return segment }
+        for position in Int(found.ownLower)..<Int(found.ownUpper) where own[position].tag == tag {
+            let segment = Int(own[position].segment)
+            if matches(segment, segmentMatch) { return segment }
         }
         return nil
     }

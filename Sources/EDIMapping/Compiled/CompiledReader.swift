@@ -25,7 +25,14 @@ struct CompiledReader: ~Copyable {
     /// Whether each output node was written in the object being closed (for `required`).
     var presence: PlainStorage<Bool>
     var scopes = PlainStorage<Scope>(capacity: 256)
-    var own = PlainStorage<Int32>(capacity: 1024)
+    /// Each scope's own segments with their tags, so look-ups scan one run of memory.
+    var own = PlainStorage<OwnSegment>(capacity: 1024)
+
+    struct OwnSegment {
+        var segment: Int32
+        var tag: UInt32
+    }
+
     /// Where each segment's tag and elements lie in `bytes` (the set store's own records).
     var records = UnsafePointer<SegmentRecord>(bitPattern: 8)!
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
