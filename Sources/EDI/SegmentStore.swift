@@ -94,38 +94,20 @@ public final class SegmentStore: Sendable {
     /// All segments in order.
     public var segments: [Segment] { (0..<records.count).map { Segment(store: self, index: $0) } }
 
-    /// Where segment `index` lies, for readers that walk its elements in `bytes` in place
-    /// instead of splitting it again (the tokenizer already found the separators).
-    public func layout(of index: Int) -> SegmentLayout {
-        let r = records[index]
-        return SegmentLayout(
-            tag: r.tag, content: Int(r.tagStart)..<Int(r.contentEnd),
-            separators: Int(r.firstSeparator)..<Int(r.firstSeparator + r.separatorCount))
-    }
-
-    /// Calls `body` with every segment's record (tag, data and element separators, as
-    /// ``layout(of:)`` gives them), without copying them: for readers that walk every segment.
+    /// Calls `body` with every segment's record (where its tag, data and element separators
+    /// lie), without copying them: for readers that walk the elements of every segment in
+    /// `bytes` in place instead of splitting them again (the tokenizer already found them).
     public func withSegmentRecords<R, E: Error>(_ body: (UnsafeBufferPointer<SegmentRecord>) throws(E) -> R) throws(E) -> R {
         try records.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the table of element separator offsets in `bytes`, shared by all
-    /// segments (see ``SegmentLayout/separators``), without copying it.
+    /// segments, without copying it: element `k` (1-based) of a segment starts after the
+    /// separator at ``SegmentRecord/firstSeparator`` + `k` - 1 and ends at the segment's next
+    /// separator, or at ``SegmentRecord/contentEnd`` for the last element.
     public func withElementSeparators<R, E: Error>(_ body: (UnsafeBufferPointer<Int32>) throws(E) -> R) throws(E) -> R {
         try separators.withUnsafeBufferPointer(body)
     }
-}
-
-/// Where one segment's tag and elements lie in its ``SegmentStore``'s bytes.
-public struct SegmentLayout: Sendable {
-    /// The segment tag.
-    public let tag: SegmentTag
-    /// Tag and elements, without terminator and line breaks (as ``Segment/contentBytes``).
-    public let content: Range<Int>
-    /// The segment's entries in the store's separator table, one per element: element `k`
-    /// (1-based) starts after the separator at `separators.lowerBound + k - 1` and ends at the
-    /// next separator of the segment, or at `content.upperBound` for the last element.
-    public let separators: Range<Int>
 }
 
 /// A growable run of plain values appended with `memcpy`.

@@ -8,19 +8,10 @@ enum ByteScan {
         UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
     }
 
-    /// Whether any byte of `word` is zero (exact as a yes or no).
-    @inline(__always) static func hasZero(_ word: UInt64) -> Bool {
-        zeros(word) != 0
-    }
-
     /// The high bit of each zero byte of `word`. Only the lowest set bit is exact (a borrow can
     /// mark a byte above a zero byte too), which is enough to find the first one.
     @inline(__always) static func zeros(_ word: UInt64) -> UInt64 {
         (word &- ones) & ~word & highs
-    }
-
-    @inline(__always) static func has(_ word: UInt64, _ byte: UInt8) -> Bool {
-        hasZero(word ^ (ones &* UInt64(byte)))
     }
 
     /// Whether any byte is below 0x20 or not ASCII, or a quote or backslash: the bytes a

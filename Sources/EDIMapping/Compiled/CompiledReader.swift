@@ -42,7 +42,7 @@ struct CompiledReader: ~Copyable {
     /// `ByteScan`); `releases` is 0 without a release character.
     var components: UInt64 = 0
     var releases: UInt64 = 0
-    /// The set store's element separator offsets (see `SegmentLayout`).
+    /// The set store's element separator offsets (see `SegmentStore.withElementSeparators`).
     var separators = UnsafePointer<Int32>(bitPattern: 4)!
     var delimiters = Delimiters.x12Default
     /// The release character, or 0x100 (no byte) when the syntax has none.
