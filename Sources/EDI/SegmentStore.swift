@@ -1,21 +1,21 @@
 /// Where one segment lies inside a ``SegmentStore``'s bytes.
-struct SegmentRecord: Sendable {
+public struct SegmentRecord: Sendable {
     /// First byte that belongs to the segment, including bytes skipped before its tag.
-    var start: Int32
+    public internal(set) var start: Int32
     /// First byte of the tag.
-    var tagStart: Int32
+    public internal(set) var tagStart: Int32
     /// End of the segment's data: the terminator's index, or `end` when the terminator is missing.
-    var contentEnd: Int32
+    public internal(set) var contentEnd: Int32
     /// One past the last byte (terminator and line breaks included).
-    var end: Int32
+    public internal(set) var end: Int32
     /// Index of the first element separator in the store's separator table.
-    var firstSeparator: Int32
+    public internal(set) var firstSeparator: Int32
     /// Number of element separators (= number of elements).
-    var separatorCount: Int32
+    public internal(set) var separatorCount: Int32
     /// Tag packed into an integer for quick comparisons.
-    var tag: SegmentTag
+    public internal(set) var tag: SegmentTag
     /// Byte offset of the tag in the whole input.
-    var offset: Int
+    public internal(set) var offset: Int
 }
 
 /// A segment tag packed into an integer (up to three ASCII bytes), so tag tests cost one compare.
@@ -94,32 +94,20 @@ public final class SegmentStore: Sendable {
     /// All segments in order.
     public var segments: [Segment] { (0..<records.count).map { Segment(store: self, index: $0) } }
 
-    /// Where segment `index` lies, for readers that walk its elements in `bytes` in place
-    /// instead of splitting it again (the tokenizer already found the separators).
-    public func layout(of index: Int) -> SegmentLayout {
-        let r = records[index]
-        return SegmentLayout(
-            tag: r.tag, content: Int(r.tagStart)..<Int(r.contentEnd),
-            separators: Int(r.firstSeparator)..<Int(r.firstSeparator + r.separatorCount))
+    /// Calls `body` with every segment's record (where its tag, data and element separators
+    /// lie), without copying them: for readers that walk the elements of every segment in
+    /// `bytes` in place instead of splitting them again (the tokenizer already found them).
+    public func withSegmentRecords<R, E: Error>(_ body: (UnsafeBufferPointer<SegmentRecord>) throws(E) -> R) throws(E) -> R {
+        try records.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the table of element separator offsets in `bytes`, shared by all
-    /// segments (see ``SegmentLayout/separators``), without copying it.
+    /// segments, without copying it: element `k` (1-based) of a segment starts after the
+    /// separator at ``SegmentRecord/firstSeparator`` + `k` - 1 and ends at the segment's next
+    /// separator, or at ``SegmentRecord/contentEnd`` for the last element.
     public func withElementSeparators<R, E: Error>(_ body: (UnsafeBufferPointer<Int32>) throws(E) -> R) throws(E) -> R {
         try separators.withUnsafeBufferPointer(body)
     }
-}
-
-/// Where one segment's tag and elements lie in its ``SegmentStore``'s bytes.
-public struct SegmentLayout: Sendable {
-    /// The segment tag.
-    public let tag: SegmentTag
-    /// Tag and elements, without terminator and line breaks (as ``Segment/contentBytes``).
-    public let content: Range<Int>
-    /// The segment's entries in the store's separator table, one per element: element `k`
-    /// (1-based) starts after the separator at `separators.lowerBound + k - 1` and ends at the
-    /// next separator of the segment, or at `content.upperBound` for the last element.
-    public let separators: Range<Int>
 }
 
 /// A growable run of plain values appended with `memcpy`.

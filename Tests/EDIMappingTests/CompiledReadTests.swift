@@ -83,6 +83,27 @@ struct CompiledReadTests {
         }
     }
 
+    @Test("qualifiers written with release characters or non-ASCII text match as their text does")
+    func releasedQualifiers() throws {
+        // Qualifiers are compared on raw bytes where release characters cannot change the text.
+        let definition = try catalogue.mapping("edifact/slsrpt-sell-through.yaml")
+        let generated = String(decoding: try #require(FileManager.default.contents(atPath: Self.fixtures + "slsrpt.edi")), as: UTF8.self)
+        let cases = [
+            ("MOA+203:", "MOA+2?03:"),      // the same qualifier, released
+            ("QTY+153:", "QTY+153?:"),      // longer text: no longer the qualifier
+            ("PIA+1+", "PIA+?1+"),
+            (":SA'", ":S?A'"),              // a later component, released
+            (":EN'", ":E?:N'"),             // a later component holding a released separator
+            ("DTM+137:", "DTM+1é:"),        // non-ASCII text
+            ("LOC+162+", "LOC+16+"),        // a shorter value
+        ]
+        for (original, replacement) in cases {
+            let text = generated.replacingOccurrences(of: original, with: replacement)
+            #expect(text != generated, "\(replacement)")
+            try Self.expectSame(definition, Array(text.utf8), replacement)
+        }
+    }
+
     @Test("errors name the same mapping file, binding and segment through both engines")
     func errors() throws {
         let definition = try catalogue.mapping("x12/867-sell-through.premier-distribution.yaml")

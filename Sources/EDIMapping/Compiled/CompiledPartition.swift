@@ -32,20 +32,20 @@ extension CompiledReader {
 
     private mutating func partition(scope index: Int) throws(Deferred) {
         var scope = scopes[index]
-        let levels = plan.levels
-        let level = levels[Int(scope.level)]
+        let level = plan.levels[Int(scope.level)]
         let start = Int(scope.start)
         if level.hierarchical, start >= 0 {
             // HL02 must name the enclosing level's HL01 (both absent counts as equal).
-            let parent = Array(scope.hierarchy >= 0 ? text(Int(scope.hierarchy), 1, 0) ?? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(start: nil, count: 0))
-            let pointer = text(start, 2, 0) ?? UnsafeBufferPointer(start: nil, count: 0)
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            let parent = Array(scope.hierarchy >= 0 ? text(Int(scope.hierarchy), 1, 0) ?? empty : empty)
+            let pointer = text(start, 2, 0) ?? empty
             guard pointer.elementsEqual(parent) || String(decoding: pointer, as: UTF8.self) == String(decoding: parent, as: UTF8.self) else {
                 throw Deferred()
             }
             scope.hierarchy = scope.start
         }
         scope.ownLower = Int32(own.count)
-        if start >= 0 { own.append(scope.start) }
+        if start >= 0 { own.append(OwnSegment(segment: scope.start, tag: tag(of: start))) }
         scope.childLower = Int32(scopes.count)
         var openLevel = -1
         var openStart = 0
@@ -54,22 +54,27 @@ extension CompiledReader {
             reader.scopes.append(Scope(level: Int32(openLevel), start: Int32(openStart), lower: Int32(openStart), upper: Int32(end), hierarchy: scope.hierarchy))
             openLevel = -1
         }
-        let trailer = index == 0 ? plan.trailer : []
+        let trailer = index == 0 ? plan.trailer : Span(0, 0)
         for segment in Int(scope.lower)..<Int(scope.upper) where segment != start {
-            let tag = tags[segment]
-            if !trailer.isEmpty, trailer.contains(where: { matches(segment, $0) }) {
+            let tag = tag(of: segment)
+            if level.filter & PartitionLevel.bit(of: tag) == 0 {
+                // Neither a trailer, a matcher nor a value tag of this level: the last branch below.
+                if openLevel < 0 { own.append(OwnSegment(segment: Int32(segment), tag: tag)) }
+                continue
+            }
+            if trailer.upper > trailer.lower, matchesAny(segment, trailer) {
                 close(&self, at: segment)
-                own.append(Int32(segment))
-            } else if let matcher = level.matchers.first(where: { $0.match.tag == tag && matches(segment, $0.match) }) {
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
+            } else if let matcher = firstMatcher(segment, tag: tag, level.matchers) {
                 close(&self, at: segment)
-                openLevel = matcher.level
+                openLevel = matcher
                 openStart = segment
-            } else if openLevel >= 0, !levels[openLevel].ownedTags.contains(tag), level.valueTags.contains(tag) {
+            } else if openLevel >= 0, !contains(plan.levels[openLevel].ownedTags, tag), contains(level.valueTags, tag) {
                 // A segment this level maps and the open instance does not: the instance has ended.
                 close(&self, at: segment)
-                own.append(Int32(segment))
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
             } else if openLevel < 0 {
-                own.append(Int32(segment))
+                own.append(OwnSegment(segment: Int32(segment), tag: tag))
             }
         }
         close(&self, at: Int(scope.upper))
@@ -78,48 +83,114 @@ extension CompiledReader {
         scopes[index] = scope
     }
 
-    func instances(of level: Int, in scope: Int) -> Int {
+    private mutating func contains(_ tags: Span, _ tag: UInt32) -> Bool {
+        for index in Int(tags.lower)..<Int(tags.upper) where plan.tags[index] == tag { return true }
+        return false
+    }
+
+    private mutating func matchesAny(_ segment: Int, _ matches: Span) -> Bool {
+        for index in Int(matches.lower)..<Int(matches.upper) where self.matches(segment, plan.matches + index) { return true }
+        return false
+    }
+
+    /// The level the first matching child matcher opens, if any.
+    private mutating func firstMatcher(_ segment: Int, tag: UInt32, _ matchers: Span) -> Int? {
+        for index in Int(matchers.lower)..<Int(matchers.upper) {
+            let matcher = plan.levelMatchers[index]
+            let match = plan.matches + Int(matcher.match)
+            if match.pointee.tag == tag, matches(segment, match) { return Int(matcher.level) }
+        }
+        return nil
+    }
+
+    /// A packed predicate decided on the element's raw bytes, without `text`; nil when
+    /// release characters or non-ASCII bytes leave it to the full check.
+    @inline(__always)
+    private mutating func quickly(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool? {
+        let span = records[segment]
+        let element = Int(predicate.pointee.element)
+        guard element > 0, element <= Int(span.separatorCount) else { return nil }
+        let separator = Int(span.firstSeparator) + element - 1
+        var lower = Int(separators[separator]) + 1
+        let upper = element < Int(span.separatorCount) ? Int(separators[separator + 1]) : Int(span.contentEnd)
+        // Later components start after as many separators, unless a release character intervenes.
+        for _ in 1..<max(Int(predicate.pointee.component), 1) {
+            let found = nextSpecial(from: lower, upper: upper)
+            // No such component: the text is absent, which no packed (non-empty) value equals.
+            guard found < upper else { return false }
+            guard Int(bytes[found]) != release else { return nil }
+            lower = found + 1
+        }
+        guard lower + 8 <= byteCount else { return nil }
+        let length = Int(predicate.pointee.packedCount)
+        let mask: UInt64 = length == 8 ? ~0 : (1 << (UInt64(length) &* 8)) &- 1
+        let expected = predicate.pointee.packed
+        // A value holding a delimiter byte would need the full rules.
+        if ByteScan.zeros(expected ^ components) & mask != 0 { return nil }
+        if releases != 0, ByteScan.zeros(expected ^ releases) & mask != 0 { return nil }
+        let raw = ByteScan.word(bytes + lower) & mask
+        let available = upper - lower
+        if available >= length, raw == expected {
+            // The text is exactly the value when the component ends right after it.
+            return available == length || bytes[lower + length] == delimiters.component
+        }
+        // Without release characters or non-ASCII bytes among them, the text's first bytes are
+        // these raw bytes (or it ends sooner), so it differs from the value.
+        if raw & ByteScan.highs != 0 { return nil }
+        if releases != 0, ByteScan.zeros(raw ^ releases) & mask != 0 { return nil }
+        return false
+    }
+
+    mutating func instances(of level: Int, in scope: Int) -> Int {
         let parent = scopes[scope]
         var count = 0
         for child in Int(parent.childLower)..<Int(parent.childUpper) where scopes[child].level == Int32(level) { count += 1 }
         return count
     }
 
-    func firstInstance(of level: Int, in scope: Int) -> Int? {
+    mutating func firstInstance(of level: Int, in scope: Int) -> Int? {
         let parent = scopes[scope]
-        return (Int(parent.childLower)..<Int(parent.childUpper)).first { scopes[$0].level == Int32(level) }
+        for child in Int(parent.childLower)..<Int(parent.childUpper) where scopes[child].level == Int32(level) { return child }
+        return nil
     }
 
-    /// The first own segment of the scope matching `match`, or the scope's start segment.
-    mutating func find(_ match: SegmentMatch?, in scope: Int) -> Int? {
+    /// The first own segment of the scope matching `matches[match]`, or for -1 the scope's
+    /// start segment.
+    mutating func find(_ match: Int32, in scope: Int) -> Int? {
         let found = scopes[scope]
-        guard let match else { return found.start >= 0 ? Int(found.start) : nil }
-        for position in Int(found.ownLower)..<Int(found.ownUpper) {
-            let segment = Int(own[position])
-            if tags[segment] == match.tag, matches(segment, match) { return segment }
+        guard match >= 0 else { return found.start >= 0 ? Int(found.start) : nil }
+        let segmentMatch = plan.matches + Int(match)
+        let tag = segmentMatch.pointee.tag
+        for position in Int(found.ownLower)..<Int(found.ownUpper) where own[position].tag == tag {
+            let segment = Int(own[position].segment)
+            if matches(segment, segmentMatch) { return segment }
         }
         return nil
     }
 
-    mutating func matches(_ segment: Int, _ match: SegmentMatch) -> Bool {
-        guard tags[segment] == match.tag else { return false }
-        // Through the buffer, predicates are borrowed rather than retained one by one.
-        return match.predicates.withUnsafeBufferPointer { predicates in
-            for index in predicates.indices where !passes(segment, predicates[index]) { return false }
-            return true
-        }
+    mutating func matches(_ segment: Int, _ match: UnsafeMutablePointer<SegmentMatch>) -> Bool {
+        guard tag(of: segment) == match.pointee.tag else { return false }
+        let predicates = match.pointee.predicates
+        for index in Int(predicates.lower)..<Int(predicates.upper) where !passes(segment, plan.predicates + index) { return false }
+        return true
     }
 
-    private mutating func passes(_ segment: Int, _ predicate: BytePredicate) -> Bool {
-        let value = text(segment, predicate.element, predicate.component) ?? UnsafeBufferPointer(start: nil, count: 0)
-        if let packed = predicate.packed, value.count <= 8 {
-            let candidate = BytePredicate.pack(value, EmptyCollection())
+    private mutating func passes(_ segment: Int, _ predicate: UnsafeMutablePointer<BytePredicate>) -> Bool {
+        if predicate.pointee.packedCount > 0,
+           let verdict = quickly(segment, predicate) { return verdict }
+        let value = text(segment, Int(predicate.pointee.element), Int(predicate.pointee.component)) ?? UnsafeBufferPointer(start: nil, count: 0)
+        if predicate.pointee.packedCount >= 0, value.count <= 8 {
+            let candidate = BytePredicate.pack(value)
             // Both ASCII: byte equality is String equality.
-            if candidate & 0x8080_8080_8080_8080 == 0 { return value.count == packed.count && candidate == packed.value }
+            if candidate & 0x8080_8080_8080_8080 == 0 {
+                return value.count == Int(predicate.pointee.packedCount) && candidate == predicate.pointee.packed
+            }
         }
-        guard predicate.ascii, value.allSatisfy({ $0 < 0x80 }) else {
-            return predicate.texts.contains(String(decoding: value, as: UTF8.self))
+        guard predicate.pointee.ascii, Self.isASCII(value) else {
+            return source.rare.predicateTexts[Int(predicate.pointee.textsIndex)].contains(String(decoding: value, as: UTF8.self))
         }
-        return predicate.values.contains { $0.elementsEqual(value) }
+        let values = predicate.pointee.values
+        for index in Int(values.lower)..<Int(values.upper) where ByteScan.equal(plan.text(plan.texts[index]), value) { return true }
+        return false
     }
 }

@@ -8,8 +8,13 @@ struct Deferred: Error {}
 /// Runs a `ReadPlan` over transaction sets: partitions each set's segments once, reads
 /// elements in place and writes compact JSON straight into `line`, checking the schema as it
 /// writes. Its tables are reused from set to set, so memory is that of the largest set.
+///
+/// Its methods that only read are `mutating` all the same: called from a mutating method, a
+/// non-mutating one gets a copy of the reader (some 400 bytes, a `memcpy` per call).
 struct CompiledReader: ~Copyable {
-    let plan: ReadPlan
+    /// Owns the tables `plan` points into; its rare parts serve the slow paths.
+    let source: ReadPlan
+    let plan: PlanView
     /// The JSON of the last set read.
     private(set) var line = PlainStorage<UInt8>(capacity: 1 << 16)
     /// Encoded values of the frames being written, used as a stack.
@@ -20,21 +25,28 @@ struct CompiledReader: ~Copyable {
     /// Whether each output node was written in the object being closed (for `required`).
     var presence: PlainStorage<Bool>
     var scopes = PlainStorage<Scope>(capacity: 256)
-    var own = PlainStorage<Int32>(capacity: 1024)
-    var tags = PlainStorage<UInt32>(capacity: 1024)
-    /// Where each segment's elements lie in `bytes`.
-    var elements = PlainStorage<ElementSpan>(capacity: 1024)
+    /// Each scope's own segments with their tags, so look-ups scan one run of memory.
+    var own = PlainStorage<OwnSegment>(capacity: 1024)
+
+    struct OwnSegment {
+        var segment: Int32
+        var tag: UInt32
+    }
+
+    /// Where each segment's tag and elements lie in `bytes` (the set store's own records).
+    var records = UnsafePointer<SegmentRecord>(bitPattern: 8)!
     var bytes = UnsafePointer<UInt8>(bitPattern: 1)!
-    /// The set store's element separator offsets (see `SegmentLayout`).
+    /// How many bytes `bytes` holds: words are read whole up to there.
+    var byteCount = 0
+    /// The component separator and the release character in every byte of a word (see
+    /// `ByteScan`); `releases` is 0 without a release character.
+    var components: UInt64 = 0
+    var releases: UInt64 = 0
+    /// The set store's element separator offsets (see `SegmentStore.withElementSeparators`).
     var separators = UnsafePointer<Int32>(bitPattern: 4)!
     var delimiters = Delimiters.x12Default
-
-    /// A segment's entries in `separators` (one per element) and the end of its data.
-    struct ElementSpan {
-        var firstSeparator: Int32
-        var count: Int32
-        var end: Int32
-    }
+    /// The release character, or 0x100 (no byte) when the syntax has none.
+    var release = 0x100
 
     /// A slot's encoded value in `values` (`lower` < 0: absent); for a loop, the scope whose
     /// instances are the items and their count.
@@ -44,11 +56,12 @@ struct CompiledReader: ~Copyable {
     }
 
     init(plan: ReadPlan) {
-        self.plan = plan
+        source = plan
+        self.plan = PlanView(plan)
         slots = PlainStorage(capacity: plan.slotCount)
         for _ in 0..<plan.slotCount { slots.append(SlotValue(lower: -1, upper: 0)) }
-        presence = PlainStorage(capacity: plan.nodeCount)
-        for _ in 0..<plan.nodeCount { presence.append(false) }
+        presence = PlainStorage(capacity: plan.nodes.count)
+        for _ in 0..<plan.nodes.count { presence.append(false) }
     }
 
     deinit {
@@ -57,189 +70,199 @@ struct CompiledReader: ~Copyable {
         presence.free()
         scopes.free()
         own.free()
-        tags.free()
-        elements.free()
     }
 
     /// Reads one set into `line`; false when the reference engine must read it instead.
     mutating func read(_ set: TransactionSet) -> Bool {
         let store = set.store
         delimiters = store.delimiters
-        tags.truncate(to: 0)
-        elements.truncate(to: 0)
-        for index in 0..<store.count {
-            let layout = store.layout(of: index)
-            tags.append(layout.tag.rawValue)
-            elements.append(ElementSpan(
-                firstSeparator: Int32(layout.separators.lowerBound), count: Int32(layout.separators.count),
-                end: Int32(layout.content.upperBound)))
-        }
+        release = delimiters.release.map(Int.init) ?? 0x100
+        components = ByteScan.ones &* UInt64(delimiters.component)
+        releases = delimiters.release.map { ByteScan.ones &* UInt64($0) } ?? 0
         let bodyEnd = store.count - (set.trailer == nil ? 0 : 1)
         return store.bytes.withUnsafeBufferPointer { buffer in
             store.withElementSeparators { table in
-                bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-                separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
-                do throws(Deferred) {
-                    try read(bodyEnd: bodyEnd)
-                    return true
-                } catch {
-                    return false
+                store.withSegmentRecords { segments in
+                    bytes = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    byteCount = buffer.count
+                    separators = table.baseAddress ?? UnsafePointer(bitPattern: 4)!
+                    records = segments.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    do throws(Deferred) {
+                        try read(bodyEnd: bodyEnd)
+                        return true
+                    } catch {
+                        return false
+                    }
                 }
             }
         }
     }
 
+    @inline(__always) func tag(of segment: Int) -> UInt32 { records[segment].tag.rawValue }
+
     private mutating func read(bodyEnd: Int) throws(Deferred) {
-        guard let type = text(0, plan.typeElement.element, plan.typeElement.component),
-              equals(type, plan.document) else { throw Deferred() }
+        guard let type = text(0, source.typeElement.element, source.typeElement.component),
+              equals(type, source.document) else { throw Deferred() }
         try partition(body: 1..<max(1, bodyEnd))
         line.truncate(to: 0)
         values.truncate(to: 0)
-        try write(plan.root, scope: 0)
+        try write(frame: Int(source.root), scope: 0)
     }
 
     /// Evaluates a frame for one scope and writes its object (always, even when empty).
-    mutating func write(_ frame: FramePlan, scope: Int) throws(Deferred) {
+    mutating func write(frame index: Int, scope: Int) throws(Deferred) {
+        let frame = plan.frames[index]
         let mark = values.count
-        for slot in frame.slotBase..<(frame.slotBase + frame.slotCount) { slots[slot].lower = -1 }
+        let base = Int(frame.slotBase)
+        for slot in base..<(base + Int(frame.slotCount)) { slots[slot].lower = -1 }
         var found = false
-        try evaluate(frame.ops, scope: scope, base: frame.slotBase, found: &found)
-        _ = try writeObject(frame.root, base: frame.slotBase)
-        try check(frame.root)
+        try evaluate(frame.ops, scope: scope, base: base, found: &found)
+        _ = try writeObject(Int(frame.root), base: base)
+        try check(Int(frame.root))
         values.truncate(to: mark)
     }
 
-    private mutating func evaluate(_ ops: [ReadOp], scope: Int, base: Int, found: inout Bool) throws(Deferred) {
-        // Through the buffer, ops are borrowed rather than copied (a retain and release each).
-        try ops.withUnsafeBufferPointer { (ops) throws(Deferred) in
-            for index in ops.indices { try evaluate(ops[index], scope: scope, base: base, found: &found) }
-        }
+    private mutating func evaluate(_ ops: Span, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
+        for index in Int(ops.lower)..<Int(ops.upper) { try evaluate(op: index, scope: scope, base: base, found: &found) }
     }
 
-    private mutating func evaluate(_ op: borrowing ReadOp, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
-        switch op {
-        case let .value(value):
-            try evaluate(value, scope: scope, base: base, found: &found)
-        case let .constant(slot, literal):
-            guard literal.valid else { throw Deferred() }
-            store(literal.bytes, slot: base + slot)
-        case let .loop(slot, level, required):
-            let count = instances(of: level, in: scope)
+    private mutating func evaluate(op index: Int, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
+        let op = plan.ops + index
+        switch op.pointee.kind {
+        case .value:
+            try evaluate(value: op, scope: scope, base: base, found: &found)
+        case .constant:
+            guard op.pointee.literalValid else { throw Deferred() }
+            store(op.pointee.literal, slot: base + Int(op.pointee.slot))
+        case .loop:
+            let count = instances(of: Int(op.pointee.level), in: scope)
             if count == 0 {
-                if required { throw Deferred() }
+                if op.pointee.required { throw Deferred() }
                 return
             }
-            slots[base + slot] = SlotValue(lower: Int32(scope), upper: Int32(count))
+            slots[base + Int(op.pointee.slot)] = SlotValue(lower: Int32(scope), upper: Int32(count))
             found = true
-        case let .group(group):
+        case .group:
             var inner = scope
-            if let level = group.level {
-                guard let first = firstInstance(of: level, in: scope) else {
-                    if group.required { throw Deferred() }
+            if op.pointee.level >= 0 {
+                guard let first = firstInstance(of: Int(op.pointee.level), in: scope) else {
+                    if op.pointee.required { throw Deferred() }
                     return
                 }
                 inner = first
             }
             var groupFound = false
-            try evaluate(group.ops, scope: inner, base: base, found: &groupFound)
+            try evaluate(op.pointee.children, scope: inner, base: base, found: &groupFound)
             found = found || groupFound
-            if group.needsFound, !(groupFound && group.slots.contains { slots[base + $0].lower >= 0 }) {
-                for slot in group.slots { slots[base + slot].lower = -1 }
-                if group.required { throw Deferred() }
+            guard op.pointee.needsFound else { return }
+            let slots = op.pointee.slots
+            var holdsValue = false
+            if groupFound {
+                for slot in Int(slots.lower)..<Int(slots.upper) where self.slots[base + slot].lower >= 0 {
+                    holdsValue = true
+                    break
+                }
+            }
+            if !holdsValue {
+                for slot in Int(slots.lower)..<Int(slots.upper) { self.slots[base + slot].lower = -1 }
+                if op.pointee.required { throw Deferred() }
             }
         }
     }
 
-    private mutating func evaluate(_ op: ValueOp, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
-        if let segment = find(op.lookup.segment, in: scope),
-           let text = text(segment, op.lookup.element, op.lookup.component), text.count > 0 {
+    @inline(__always)
+    private mutating func evaluate(value op: UnsafeMutablePointer<ReadOp>, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
+        if let segment = find(op.pointee.match, in: scope),
+           let text = text(segment, Int(op.pointee.element), Int(op.pointee.component)), text.count > 0 {
             let mark = values.count
-            guard let (isString, content) = encode(text, op.codec) else { throw Deferred() }
-            let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
-            if op.checked {
-                // Through the buffer, rules are borrowed rather than retained one by one.
-                try op.rules.withUnsafeBufferPointer { (rules) throws(Deferred) in
-                    for index in rules.indices where !rules[index].passes(isString: isString, content: content, encoded: encoded) {
-                        throw Deferred()
-                    }
+            guard let (isString, content) = encode(text, op.pointee.codec, table: Int(op.pointee.codecIndex)) else { throw Deferred() }
+            let rules = op.pointee.rules
+            if !(isString ? op.pointee.rulesPassStrings : op.pointee.rulesPassNumbers) {
+                let encoded = UnsafeBufferPointer(start: values.base + mark, count: values.count - mark)
+                for rule in Int(rules.lower)..<Int(rules.upper)
+                where !passes(plan.leafRules + rule, isString: isString, content: content, encoded: encoded) {
+                    throw Deferred()
                 }
             }
-            slots[base + op.slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
+            slots[base + Int(op.pointee.slot)] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
             found = true
-        } else if let fallback = op.fallback {
-            guard fallback.valid else { throw Deferred() }
-            store(fallback.bytes, slot: base + op.slot)
-        } else if op.required {
+        } else if !op.pointee.literal.isNone {
+            guard op.pointee.literalValid else { throw Deferred() }
+            store(op.pointee.literal, slot: base + Int(op.pointee.slot))
+        } else if op.pointee.required {
             throw Deferred()
         }
     }
 
-    private mutating func store(_ literal: [UInt8], slot: Int) {
+    private mutating func store(_ literal: Span, slot: Int) {
         let mark = values.count
-        values.append(literal)
+        values.appendPadded(plan.bytes + Int(literal.lower), literal.count)
         slots[slot] = SlotValue(lower: Int32(mark), upper: Int32(values.count))
     }
 
     /// Writes an object's present members in key order; returns whether there was any.
-    private mutating func writeObject(_ node: OutputNode, base: Int) throws(Deferred) -> Bool {
-        guard case let .object(children) = node.kind else { return false }
+    private mutating func writeObject(_ node: Int, base: Int) throws(Deferred) -> Bool {
+        let members = plan.nodes[node].members
         line.append(UInt8(ascii: "{"))
         var empty = true
-        // Through the buffer, members are borrowed rather than retained one by one.
-        try children.withUnsafeBufferPointer { (children) throws(Deferred) in
-            for index in children.indices { try writeMember(children[index], base: base, empty: &empty) }
-        }
+        for member in Int(members.lower)..<Int(members.upper) { try writeMember(member, base: base, empty: &empty) }
         line.append(UInt8(ascii: "}"))
         return !empty
     }
 
-    private mutating func writeMember(_ child: OutputNode, base: Int, empty: inout Bool) throws(Deferred) {
-        let leaf = child.leafSlot
-        if leaf >= 0 {
-            let value = slots[base + leaf]
-            presence[child.id] = value.lower >= 0
-            guard value.lower >= 0 else { return }
-            if child.forbidden { throw Deferred() }
-            if !empty { line.append(UInt8(ascii: ",")) }
-            line.append(child.key.baseAddress!, child.key.count)
-            line.append(values.base + Int(value.lower), Int(value.upper - value.lower))
-            empty = false
-            return
-        }
+    /// A value member in place (most members are), anything else out of line.
+    @inline(__always)
+    private mutating func writeMember(_ index: Int, base: Int, empty: inout Bool) throws(Deferred) {
+        let child = plan.nodes + index
+        guard child.pointee.kind == .leaf else { return try writeNested(index, base: base, empty: &empty) }
+        let value = slots[base + Int(child.pointee.slot)]
+        presence[index] = value.lower >= 0
+        guard value.lower >= 0 else { return }
+        if child.pointee.forbidden { throw Deferred() }
+        if !empty { line.append(UInt8(ascii: ",")) }
+        let key = child.pointee.key
+        // Key and value lie in the plan's pool and in `values`: both may be read a word past.
+        line.appendPadded(plan.bytes + Int(key.lower), key.count)
+        line.appendPadded(values.base + Int(value.lower), Int(value.upper - value.lower))
+        empty = false
+    }
+
+    /// An object or array member (out of line, so the frame of the value members stays small).
+    @inline(never)
+    private mutating func writeNested(_ index: Int, base: Int, empty: inout Bool) throws(Deferred) {
+        let child = plan.nodes + index
+        let key = child.pointee.key
         let mark = line.count
         if !empty { line.append(UInt8(ascii: ",")) }
-        line.append(child.key.baseAddress!, child.key.count)
+        line.appendPadded(plan.bytes + Int(key.lower), key.count)
         var present = false
-        switch child.kind {
-        case .leaf:
-            break
-        case .object:
-            present = try writeObject(child, base: base)
-            if present { try check(child) }
-        case let .array(slot, level, item):
-            let value = slots[base + slot]
+        if child.pointee.kind == .object {
+            present = try writeObject(index, base: base)
+            if present { try check(index) }
+        } else {
+            let value = slots[base + Int(child.pointee.slot)]
             if value.lower >= 0 {
-                let count = try writeArray(of: item, level: level, scope: Int(value.lower))
-                if count < child.rules.minItems ?? 0 || count > child.rules.maxItems ?? .max { throw Deferred() }
+                let count = try writeArray(of: Int(child.pointee.item), level: child.pointee.level, scope: Int(value.lower))
+                if count < Int(child.pointee.minItems) || count > Int(child.pointee.maxItems) { throw Deferred() }
                 present = true
             }
         }
-        presence[child.id] = present
+        presence[index] = present
         if present {
-            if child.forbidden { throw Deferred() }
+            if child.pointee.forbidden { throw Deferred() }
             empty = false
         } else {
             line.truncate(to: mark)
         }
     }
 
-    private mutating func writeArray(of item: FramePlan, level: Int, scope: Int) throws(Deferred) -> Int {
+    private mutating func writeArray(of item: Int, level: Int32, scope: Int) throws(Deferred) -> Int {
         line.append(UInt8(ascii: "["))
         var count = 0
         let range = Int(scopes[scope].childLower)..<Int(scopes[scope].childUpper)
-        for child in range where scopes[child].level == Int32(level) {
+        for child in range where scopes[child].level == level {
             if count > 0 { line.append(UInt8(ascii: ",")) }
-            try write(item, scope: child)
+            try write(frame: item, scope: child)
             count += 1
         }
         line.append(UInt8(ascii: "]"))
@@ -247,14 +270,69 @@ struct CompiledReader: ~Copyable {
     }
 
     /// The object rules of a node that was written; its members' presence is fresh.
-    private func check(_ node: OutputNode) throws(Deferred) {
+    private mutating func check(_ index: Int) throws(Deferred) {
+        let node = plan.nodes[index]
         if node.forbidden { throw Deferred() }
-        guard node.checksMembers, case let .object(children) = node.kind else { return }
-        let rules = node.rules
-        func present(_ position: Int) -> Bool { position >= 0 && presence[children[position].id] }
-        for position in rules.required where !present(position) { throw Deferred() }
-        for alternatives in rules.requiredAlternatives where !alternatives.contains(where: { $0.allSatisfy(present) }) {
+        guard node.checksMembers else { return }
+        func present(_ position: Int32) -> Bool { position >= 0 && presence[Int(node.members.lower + position)] }
+        for entry in Int(node.required.lower)..<Int(node.required.upper) where !present(plan.positions[entry]) {
             throw Deferred()
         }
+        for list in Int(node.alternativeLists.lower)..<Int(node.alternativeLists.upper) {
+            let options = plan.alternativeLists[list]
+            var holds = false
+            for option in Int(options.lower)..<Int(options.upper) where !holds {
+                let members = plan.alternatives[option]
+                holds = (Int(members.lower)..<Int(members.upper)).allSatisfy { present(plan.positions[$0]) }
+            }
+            if !holds { throw Deferred() }
+        }
+    }
+}
+
+/// A plan's tables as raw pointers: reading through them costs no reference counting (the
+/// reader keeps the plan itself alive).
+struct PlanView {
+    let levels: UnsafeMutablePointer<PartitionLevel>
+    let levelMatchers: UnsafeMutablePointer<LevelMatcher>
+    let tags: UnsafeMutablePointer<UInt32>
+    let matches: UnsafeMutablePointer<SegmentMatch>
+    let predicates: UnsafeMutablePointer<BytePredicate>
+    let texts: UnsafeMutablePointer<Span>
+    let bytes: UnsafeMutablePointer<UInt8>
+    let ops: UnsafeMutablePointer<ReadOp>
+    let frames: UnsafeMutablePointer<FramePlan>
+    let nodes: UnsafeMutablePointer<OutputNode>
+    let positions: UnsafeMutablePointer<Int32>
+    let alternativeLists: UnsafeMutablePointer<Span>
+    let alternatives: UnsafeMutablePointer<Span>
+    let leafRules: UnsafeMutablePointer<LeafRule>
+    let tables: UnsafeMutablePointer<ByteTable>
+    let tableEntries: UnsafeMutablePointer<TableEntry>
+    let trailer: Span
+
+    init(_ plan: ReadPlan) {
+        levels = plan.levels.base
+        levelMatchers = plan.levelMatchers.base
+        tags = plan.tags.base
+        matches = plan.matches.base
+        predicates = plan.predicates.base
+        texts = plan.texts.base
+        bytes = plan.bytes.base
+        ops = plan.ops.base
+        frames = plan.frames.base
+        nodes = plan.nodes.base
+        positions = plan.positions.base
+        alternativeLists = plan.alternativeLists.base
+        alternatives = plan.alternatives.base
+        leafRules = plan.leafRules.base
+        tables = plan.tables.base
+        tableEntries = plan.tableEntries.base
+        trailer = plan.trailer
+    }
+
+    /// The bytes of a span of `bytes`.
+    func text(_ span: Span) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + Int(span.lower), count: span.count)
     }
 }

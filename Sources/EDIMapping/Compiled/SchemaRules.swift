@@ -65,17 +65,42 @@ struct SchemaResolver {
         }
     }
 
-    func leafRules(_ set: SchemaSet) throws(ReadPlanUnsupported) -> [LeafRule] {
-        try set.schemas.map { schema throws(ReadPlanUnsupported) in
+    /// The scalar rules of every schema in `set`, appended to the plan's tables.
+    func leafRules(_ set: SchemaSet, into tables: inout ReadPlanTables) throws(ReadPlanUnsupported) -> Span {
+        var rules: [LeafRule] = []
+        for schema in set.schemas {
             guard schema.anyOf.isEmpty else { throw ReadPlanUnsupported("anyOf on a value") }
-            return LeafRule(
-                types: schema.types.map(Self.mask),
-                enumeration: schema.enumeration?.map { JSONText.bytes($0, pretty: false) },
-                constant: schema.constant.map { JSONText.bytes($0, pretty: false) },
-                minLength: schema.minLength, maxLength: schema.maxLength,
-                pattern: schema.pattern.map { PatternRule($0.text, $0.regex) },
-                format: schema.format, minimum: schema.minimum, maximum: schema.maximum)
+            var rule = LeafRule()
+            rule.types = schema.types.map(Self.mask)
+            if let values = schema.enumeration {
+                let spans = values.map { tables.text(JSONText.bytes($0, pretty: false)) }
+                rule.enumeration = ReadPlanTables.append(spans, to: &tables.texts)
+            }
+            if let constant = schema.constant { rule.constant = tables.text(JSONText.bytes(constant, pretty: false)) }
+            rule.minLength = schema.minLength.map { Int32(clamping: $0) } ?? -1
+            rule.maxLength = schema.maxLength.map { Int32(clamping: $0) } ?? -1
+            if let pattern = schema.pattern {
+                if let (allowed, minimum, maximum) = Self.byteClass(pattern.text) {
+                    rule.pattern = .byteClass
+                    rule.patternIndex = tables.text(allowed).lower
+                    rule.minCount = Int32(clamping: minimum)
+                    rule.maxCount = Int32(clamping: maximum)
+                } else {
+                    rule.pattern = .regex
+                    tables.rare.regexes.append(pattern.regex)
+                    rule.patternIndex = Int32(tables.rare.regexes.count - 1)
+                }
+            }
+            if let format = schema.format {
+                tables.rare.formats.append(format)
+                rule.format = Int32(tables.rare.formats.count - 1)
+                rule.formatIsDate = format == "date"
+            }
+            rule.minimum = schema.minimum
+            rule.maximum = schema.maximum
+            rules.append(rule)
         }
+        return ReadPlanTables.append(rules, to: &tables.leafRules)
     }
 
     func objectRules(_ set: SchemaSet, members: [String]) throws(ReadPlanUnsupported) -> NodeRules {
@@ -130,19 +155,16 @@ struct SchemaResolver {
     }
 }
 
-extension PatternRule {
-    /// `^[A-Z0-9]{m,n}$` (ranges and single ASCII characters) becomes a byte table.
-    init(_ text: String, _ regex: Regex<AnyRegexOutput>) {
-        self = Self.byteClass(text) ?? .regex(regex)
-    }
-
-    private static func byteClass(_ text: String) -> PatternRule? {
+extension SchemaResolver {
+    /// `^[A-Z0-9]{m,n}$` (ranges and single ASCII characters) becomes 256 flags (1: allowed)
+    /// and counts; anything else stays a regular expression.
+    fileprivate static func byteClass(_ text: String) -> (allowed: [UInt8], minimum: Int, maximum: Int)? {
         let bytes = Array(text.utf8)
         guard bytes.count > 6, bytes[0] == UInt8(ascii: "^"), bytes[1] == UInt8(ascii: "["),
               bytes.last == UInt8(ascii: "$"), let close = bytes.firstIndex(of: UInt8(ascii: "]")),
               close + 2 < bytes.count, bytes[close + 1] == UInt8(ascii: "{"), bytes[bytes.count - 2] == UInt8(ascii: "}")
         else { return nil }
-        var allowed = [Bool](repeating: false, count: 256)
+        var allowed = [UInt8](repeating: 0, count: 256)
         var index = 2
         while index < close {
             let low = bytes[index]
@@ -150,10 +172,10 @@ extension PatternRule {
             if index + 2 < close, bytes[index + 1] == UInt8(ascii: "-") {
                 let high = bytes[index + 2]
                 guard high >= low, high < 0x80, high != UInt8(ascii: "\\") else { return nil }
-                for byte in low...high { allowed[Int(byte)] = true }
+                for byte in low...high { allowed[Int(byte)] = 1 }
                 index += 3
             } else {
-                allowed[Int(low)] = true
+                allowed[Int(low)] = 1
                 index += 1
             }
         }
@@ -161,63 +183,7 @@ extension PatternRule {
         guard let minimum = counts.first.flatMap({ Int($0) }), counts.count <= 2 else { return nil }
         let maximum = counts.count == 2 ? Int(counts[1]) : minimum
         guard let maximum, maximum >= minimum else { return nil }
-        return .byteClass(allowed: allowed, minCount: minimum, maxCount: maximum)
+        return (allowed, minimum, maximum)
     }
 }
 
-extension LeafRule {
-    /// Whether a string (its text as `content`) or a number (its canonical text) passes this
-    /// schema; `encoded` is the value as JSON. False may be a false alarm: the caller then lets
-    /// the reference engine decide.
-    func passes(isString: Bool, content: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let types {
-            if isString {
-                if !types.contains(.string) { return false }
-            } else if !types.isSuperset(of: [.fraction, .integer]) {
-                if types.isDisjoint(with: content.contains(UInt8(ascii: ".")) ? .fraction : .integer) { return false }
-            }
-        }
-        if let enumeration, !enumeration.contains(where: { $0.elementsEqual(encoded) }) { return false }
-        if let constant, !constant.elementsEqual(encoded) { return false }
-        if isString {
-            if minLength != nil || maxLength != nil {
-                let length = content.allSatisfy({ $0 < 0x80 }) ? content.count : String(decoding: content, as: UTF8.self).unicodeScalars.count
-                if let minLength, length < minLength { return false }
-                if let maxLength, length > maxLength { return false }
-            }
-            switch pattern {
-            case let .byteClass(allowed, minCount, maxCount)?:
-                guard content.count >= minCount, content.count <= maxCount, content.allSatisfy({ allowed[Int($0)] }) else { return false }
-            case let .regex(regex)?:
-                guard (try? regex.firstMatch(in: String(decoding: content, as: UTF8.self))) != nil else { return false }
-            case nil:
-                break
-            }
-            if let format, !(formatIsDate && Self.isDate(content)),
-               !JSONSchema.matches(format: format, String(decoding: content, as: UTF8.self)) { return false }
-        } else if minimum != nil || maximum != nil {
-            // `minimum: 0` and a number without a sign needs no conversion.
-            guard maximum != nil || (minimum ?? 0) > 0 || content.first == UInt8(ascii: "-") else { return true }
-            let number = Double(String(decoding: content, as: UTF8.self)) ?? 0
-            if let minimum, number < minimum { return false }
-            if let maximum, number > maximum { return false }
-        }
-        return true
-    }
-
-    /// `YYYY-MM-DD`, a calendar date: what the date codecs write, checked without strings.
-    private static func isDate(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return false }
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(text[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10) else { return false }
-        return DateText.isCalendarDate(year: year, month: month, day: day)
-    }
-}

@@ -41,7 +41,7 @@ public struct MappingCatalogue: Sendable {
     }
 
     /// The mapping node with `extends` + `patch` applied, recursively.
-    private func resolvedNode(_ file: String, depth: Int) throws(MappingError) -> MappingNode {
+    func resolvedNode(_ file: String, depth: Int) throws(MappingError) -> MappingNode {
         guard depth < 8 else { throw .definition(file: file, line: nil, message: "`extends` chain is too long (a cycle?)") }
         let node = try MappingNode.parse(try read(file, from: file, line: nil), file: file)
         guard let base = node["extends"] else { return node }
@@ -60,7 +60,7 @@ public struct MappingCatalogue: Sendable {
         return merged
     }
 
-    private func decode(_ node: MappingNode, file: String) throws(MappingError) -> MappingDefinition {
+    func decode(_ node: MappingNode, file: String) throws(MappingError) -> MappingDefinition {
         func required(_ key: String) throws(MappingError) -> String {
             guard let value = node[key]?.text else { throw .definition(file: file, line: node.line, message: "missing `\(key):`") }
             return value

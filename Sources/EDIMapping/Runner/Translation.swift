@@ -57,9 +57,17 @@ extension MappingCatalogue {
     public func mapping(for kind: DocumentKind, partner: String?) throws(MappingError) -> MappingDefinition {
         var base: MappingDefinition?
         for file in MappingTestRunner(catalogue: self).mappingFiles() {
-            guard let definition = try? mapping(file), definition.syntax == kind.syntax,
-                  definition.documentKind.document.lowercased() == kind.document.lowercased() else { continue }
+            // The kind and partner are read off the resolved YAML, and only a mapping that could
+            // be chosen is decoded (schema, tables, plan): decoding failures skip a file either way.
+            guard let node = try? resolvedNode(file, depth: 0),
+                  node["syntax"]?.text.flatMap(MappingSyntax.init(rawValue:)) == kind.syntax,
+                  node["document"]?.text?.lowercased() == kind.document.lowercased() else { continue }
+            let overlayPartner = node["partner"]?.text
+            guard overlayPartner == nil ? base == nil : overlayPartner == partner,
+                  let definition = try? decode(node, file: file) else { continue }
             if let partner, definition.partner == partner { return definition }
+            // Without a partner the first base mapping wins: the rest of the catalogue need not be loaded.
+            if definition.partner == nil, partner == nil { return definition }
             if definition.partner == nil, base == nil { base = definition }
         }
         guard let base else {

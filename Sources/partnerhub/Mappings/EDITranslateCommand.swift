@@ -73,13 +73,17 @@ struct EDITranslateCommand: ParsableCommand {
             } else {
                 var bar = progressBar()
                 var buffer: [UInt8] = []
+                buffer.reserveCapacity(2 << 20)
                 let translator = StreamingTranslator(mapper: mapper, engine: engine == .compiled ? .compiled : .reference)
                 try translator.translate(file: file, lines: { line in
                     buffer.append(contentsOf: line)
                     buffer.append(0x0A)
-                    if buffer.count > 1 << 20 { MappingConsole.raw(buffer); buffer.removeAll(keepingCapacity: true) }
+                    if buffer.count > 1 << 20 {
+                        buffer.withUnsafeBufferPointer { MappingConsole.raw(borrowing: $0) }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
                 }, progress: { bar?.update(bytes: $0) })
-                MappingConsole.raw(buffer)
+                buffer.withUnsafeBufferPointer { MappingConsole.raw(borrowing: $0) }
                 bar?.finish()
             }
         } catch let error as MappingError {

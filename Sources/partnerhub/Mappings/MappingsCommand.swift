@@ -59,6 +59,13 @@ enum MappingConsole {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
+    /// Writes a buffer the caller keeps, without copying it into a `Data` first (NDJSON
+    /// streams write a megabyte at a time).
+    static func raw(borrowing bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: bytes.count, deallocator: .none))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data(("partnerhub: " + text + "\n").utf8))
     }
