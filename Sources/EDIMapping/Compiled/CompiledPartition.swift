@@ -168,6 +168,29 @@ extension CompiledReader {
         return nil
     }
 
+    /// The first own segment of the scope with a pair whose qualifier matches (`matches`, one per pair position
+    /// from the first), and the element after that qualifier. Like `EDISourceReader`, the pairs of a segment are
+    /// tried until its elements end; one with more pairs than the plan tries goes to the reference engine.
+    mutating func findPair(_ matches: Span, in scope: Int) throws(Deferred) -> (segment: Int, element: Int)? {
+        let found = scopes[scope]
+        let first = plan.matches + Int(matches.lower)
+        // The qualifier is the predicate furthest on (the others come before the pairs).
+        var start = 0
+        for index in Int(first.pointee.predicates.lower)..<Int(first.pointee.predicates.upper) {
+            start = max(start, Int(plan.predicates[index].element))
+        }
+        for position in Int(found.ownLower)..<Int(found.ownUpper) where own[position].tag == first.pointee.tag {
+            let segment = Int(own[position].segment)
+            let elements = Int(records[segment].separatorCount)
+            let present = elements >= start ? (elements - start) / 2 + 1 : 0  // pairs whose qualifier position exists
+            for pair in 0..<min(matches.count, present) {
+                if self.matches(segment, plan.matches + Int(matches.lower) + pair) { return (segment, start + 2 * pair + 1) }
+            }
+            if elements >= start + 2 * matches.count { throw Deferred() }
+        }
+        return nil
+    }
+
     mutating func matches(_ segment: Int, _ match: UnsafeMutablePointer<SegmentMatch>) -> Bool {
         guard tag(of: segment) == match.pointee.tag else { return false }
         let predicates = match.pointee.predicates

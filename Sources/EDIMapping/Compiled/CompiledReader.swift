@@ -172,8 +172,11 @@ struct CompiledReader: ~Copyable {
 
     @inline(__always)
     private mutating func evaluate(value op: UnsafeMutablePointer<ReadOp>, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
-        if let segment = find(op.pointee.match, in: scope),
-           let text = text(segment, Int(op.pointee.element), Int(op.pointee.component)), text.count > 0 {
+        let located = op.pointee.pairMatches.count == 0
+            ? find(op.pointee.match, in: scope).map { ($0, Int(op.pointee.element)) }
+            : try findPair(op.pointee.pairMatches, in: scope)
+        if let (segment, element) = located,
+           let text = text(segment, element, Int(op.pointee.component)), text.count > 0 {
             let mark = values.count
             guard let (isString, content) = encode(text, op.pointee.codec, table: Int(op.pointee.codecIndex)) else { throw Deferred() }
             let rules = op.pointee.rules

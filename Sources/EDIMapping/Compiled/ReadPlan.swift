@@ -215,6 +215,10 @@ struct ReadOp: Sendable {
     var match: Int32 = -1
     var element: Int32 = 0
     var component: Int32 = 0
+    /// Value in an `id_pairs` segment: one match per pair position (the `k`-th puts the qualifier at the
+    /// pairs' first element + 2k), tried in order in each candidate segment; the value is the element after
+    /// the qualifier that matched. Empty for other values.
+    var pairMatches = Span(0, 0)
     var codec = CodecKind.text
     /// A `tables` index for `.table`, a `RareParts.codecs` index for `.general`.
     var codecIndex: Int32 = -1

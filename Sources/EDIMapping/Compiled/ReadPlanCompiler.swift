@@ -69,6 +69,23 @@ struct ReadPlanCompiler {
             packedCount: packs ? Int32(values[0].utf8.count) : -1)
     }
 
+    /// The qualifier of an `id_pairs` value tried at each pair position in turn (the same other predicates).
+    private mutating func pairMatches(_ tag: String, _ predicates: [PathPredicate], start: Int) -> Span {
+        let lower = tables.matches.count
+        for pair in 0..<Self.pairPositions {
+            let placed = predicates.map { predicate in
+                var moved = predicate
+                if predicate.element >= start { moved.element = start + 2 * pair }
+                return moved
+            }
+            tables.matches.append(match(tag, placed))
+        }
+        return Span(lower, tables.matches.count)
+    }
+
+    /// Pair positions the plan tries; a segment with a qualifier further on goes to the reference engine.
+    static let pairPositions = 20
+
     /// One loop instance (or the transaction set): its ops, then its output shape.
     private mutating func frame(_ bindings: [Binding], schemas: SchemaSet) throws(ReadPlanUnsupported) -> Int32 {
         let shape = ShapeBuilder()
@@ -127,7 +144,9 @@ struct ReadPlanCompiler {
                     (op.literal, op.literalValid) = try literal(value, at: pointer, frameSchemas: frameSchemas)
                 }
                 op.slot = Int32(try shape.add(pointer, binding: binding.id) { .leaf(slot: $0) })
-                if let segment = edi.segment {
+                if let segment = edi.segment, let start = edi.pairStart {
+                    op.pairMatches = pairMatches(segment, edi.predicates, start: start)
+                } else if let segment = edi.segment {
                     tables.matches.append(match(segment, edi.predicates))
                     op.match = Int32(tables.matches.count - 1)
                 }

@@ -137,6 +137,7 @@ public struct MappingCatalogue: Sendable {
                 }
                 edi.trailer.append(path)
             }
+            edi.idPairs = try IDPairs.resolve(node["id_pairs"], bindings: &definition.bindings, file: file)
             definition.edi = edi
             if definition.bindings.contains(where: { if case let .edi(path)? = $0.path { path.segment == nil } else { false } }) {
                 throw .definition(file: file, line: node.line, message: "top-level EDI paths must name a segment")

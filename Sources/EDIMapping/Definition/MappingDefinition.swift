@@ -87,6 +87,9 @@ struct EDISettings: Sendable, Hashable {
     var release: String?
     /// X12 functional identifier (GS01, `PT` for an 867), for writing a whole interchange.
     var functionalGroup: String?
+    /// Segments whose elements from the given position on are qualifier/value pairs (`LIN/02`: LIN02/03,
+    /// 04/05, …): read wherever a qualifier stands, written packed from that position in binding order.
+    var idPairs: [String: Int] = [:]
     /// Summary segments after all loops (`CTT`, `AMT[01=TT]`): they end every loop and are
     /// written last.
     var trailer: [EDIPath] = []

@@ -19,6 +19,9 @@ struct EDIPath: Sendable, Hashable, CustomStringConvertible {
     var element: Int?
     var component: Int?
     var text: String
+    /// Set when the segment's elements from this position on are qualifier/value pairs (`id_pairs:`): the
+    /// path's predicate in that range names a qualifier found in any pair, and the value is its partner.
+    var pairStart: Int?
 
     var description: String { text }
 

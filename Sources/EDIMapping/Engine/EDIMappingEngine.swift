@@ -72,6 +72,7 @@ final class EDIScope {
 struct EDISourceReader: SourceReader {
     func value(_ path: SourcePath, in scope: EDIScope) -> String? {
         guard case let .edi(path) = path, let element = path.element else { return nil }
+        if let start = path.pairStart, let tag = path.segment { return pairValue(path, tag: tag, start: start, in: scope) }
         let index: Int?
         if let tag = path.segment {
             index = scope.own.first { scope.transaction.matches($0, tag, path.predicates) }
@@ -79,6 +80,21 @@ struct EDISourceReader: SourceReader {
             index = scope.start
         }
         return index.flatMap { scope.transaction.value($0, element, path.component ?? 0) }
+    }
+
+    /// The partner of the first pair (from `start`) whose qualifier the path names, in the first matching segment.
+    private func pairValue(_ path: EDIPath, tag: String, start: Int, in scope: EDIScope) -> String? {
+        let transaction = scope.transaction
+        let qualifiers = path.predicates.first { $0.element >= start }?.values ?? []
+        let others = path.predicates.filter { $0.element < start }
+        for index in scope.own where transaction.matches(index, tag, others) {
+            var position = start
+            while let qualifier = transaction.value(index, position, 0) {
+                if qualifiers.contains(qualifier) { return transaction.value(index, position + 1, 0) }
+                position += 2
+            }
+        }
+        return nil
     }
 
     func group(_ binding: Binding, in scope: EDIScope) -> EDIScope? {
@@ -264,7 +280,9 @@ struct EDIMappingEngine {
                 with: EDISourceWriter(delimiters: delimiters))
             var levels = 0
             root.numberHierarchy(counter: &levels, parentLevel: "")
-            let body = root.segments(trailer: settings.trailer)
+            let body = root.segments(trailer: settings.trailer).map { segment in
+                settings.idPairs[segment.tag].map(segment.packingPairs) ?? segment
+            }
             let number = String(firstControlNumber + offset)
             let control = String(repeating: "0", count: max(0, 4 - number.count)) + number
             let header: EDISegment

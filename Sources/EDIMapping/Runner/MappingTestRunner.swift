@@ -1,3 +1,4 @@
+import EDI
 import Foundation
 import XML
 
@@ -15,15 +16,21 @@ public struct MappingTestResult: Sendable, Hashable {
 }
 
 /// Runs the golden pairs declared in mappings, plus the round-trip property:
-/// read(input) equals the golden JSON; write(JSON) equals the normalized input; and
-/// read(write(JSON)) equals the JSON again.
+/// read(input) equals the golden JSON; write(JSON) equals the normalized input;
+/// read(write(JSON)) equals the JSON again; and what is written, as a whole interchange, passes the
+/// catalogue's implementation guide for its set (`guides/`), as a partner's translator would check it.
 public struct MappingTestRunner: Sendable {
     /// The catalogue the mappings live in.
     public let catalogue: MappingCatalogue
+    /// The catalogue's guides; nil when it has none, a failure when they do not load.
+    private let guides: Result<GuideCatalog, GuideError>?
 
     /// Creates a runner.
     public init(catalogue: MappingCatalogue) {
         self.catalogue = catalogue
+        let folder = catalogue.absolute("guides")
+        guides = FileManager.default.fileExists(atPath: folder)
+            ? Result { () throws(GuideError) in try GuideCatalog.load(directory: folder) } : nil
     }
 
     /// Mapping files under the catalogue (YAML files outside `tables/`, `schemas/`, `guides/`
@@ -109,7 +116,39 @@ public struct MappingTestRunner: Sendable {
         } catch {
             result.failures.append("read(write(json)): \(error.description)")
         }
+        // 4. What is written passes the guide of its set.
+        if definition.syntax != .xml, let guides {
+            result.failures += guideProblems(expected, mapper, guides)
+        }
         return result
+    }
+
+    private func guideProblems(_ documents: [JSONValue], _ mapper: DocumentMapper, _ guides: Result<GuideCatalog, GuideError>) -> [String] {
+        let checker: GuideCatalog
+        switch guides {
+        case let .success(loaded): checker = loaded
+        case let .failure(error): return ["guides: \(error)"]
+        }
+        let parties = PartyID(qualifier: "ZZ", id: "MAPPINGTEST")
+        do throws(MappingError) {
+            let envelope = try OutboundInterchange(InterchangeParties(sender: parties, receiver: parties, controlNumber: 1), mapping: mapper.definition)
+            var interchange = try envelope.opening()
+            for (index, document) in documents.enumerated() {
+                interchange += try envelope.encoded(try mapper.write(document, controlNumber: index + 1))
+            }
+            interchange += try envelope.closing(count: documents.count)
+            let text: String, valid: Bool
+            do throws(EDIReadError) {
+                (text, valid) = try EDITool.validate(source: InMemoryByteSource(interchange), checker: checker)
+            } catch {
+                return ["guide: the written interchange cannot be read back: \(error.description)"]
+            }
+            guard !valid else { return [] }
+            let details = text.split(separator: "\n").filter { $0.hasPrefix("    ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            return ["guide: the written document fails its implementation guide: " + details.joined(separator: "; ")]
+        } catch {
+            return ["guide: \(error.description)"]
+        }
     }
 }
 

@@ -15,7 +15,7 @@ struct MappingsCommand: ParsableCommand {
 struct MappingsTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Run the golden pairs and the round-trip property of mappings.",
+        abstract: "Run the golden pairs, the round-trip property and the guide check of mappings.",
         discussion: "PATH is a mapping file or a folder, relative to the catalogue; all mappings when omitted."
     )
 
