@@ -130,6 +130,34 @@ struct TranslationTests {
         }
     }
 
+    @Test("with the guide check, a document whose set breaks its guide is refused, naming the element")
+    func guideCheckedInterchange() throws {
+        let mapper = DocumentMapper(try catalogue.mapping("edifact/pricat-promotion.yaml"))
+        var documents = try Self.documents("edifact/tests/pricat-promotion/spring.json")
+        var members = try #require(documents[0].objectValue)
+        var programs = try #require(members["programs"]?.arrayValue)
+        var program = try #require(programs[0].objectValue)
+        program["programId"] = .string("SPRING-SOUNDBARS")  // PGI 5389 holds three characters
+        programs[0] = .object(program)
+        members["programs"] = .array(programs)
+        documents[0] = .object(members)
+        let path = try temporaryFile(JSONText.string(documents[0], pretty: false))
+        let parties = InterchangeParties(
+            sender: PartyID(qualifier: "14", id: "5412345000013"), receiver: PartyID(qualifier: "14", id: "4012345000009"), controlNumber: 1)
+        var written: [UInt8] = []
+        do {
+            try StreamingWriter(mapper: mapper, interchange: parties, guideCheck: try GuideCheck(catalogue: catalogue)).write(path: path) {
+                written += $0
+            }
+            Issue.record("wrote a PGI group code longer than 5389 allows")
+        } catch {
+            #expect(error.description.contains("document 1 (line 1)") && error.description.contains("PGI02-1 [5389]"), "\(error)")
+        }
+        #expect(written.isEmpty)
+        try StreamingWriter(mapper: mapper, interchange: parties).write(path: path) { written += $0 }
+        #expect(String(decoding: written, as: UTF8.self).contains("PGI+11+SPRING-SOUNDBARS"))
+    }
+
     @Test("interchange fields that do not fit are refused before anything is written")
     func interchangeLimits() throws {
         let mapper = DocumentMapper(try catalogue.mapping("x12/867-sell-through.yaml"))

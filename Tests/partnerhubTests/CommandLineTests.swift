@@ -64,7 +64,7 @@ enum PartnerHubBinary {
         let forward = try PartnerHubBinary.run(["edi", "translate", json, "--sender", "ZZ:A", "--receiver", "ZZ:B"])
         #expect(forward.status != 0 && forward.output.contains("only --reverse does"))
         let stray = try PartnerHubBinary.run(reverse + ["--control-number", "3"])
-        #expect(stray.status != 0 && stray.output.contains("describe the interchange of --sender and --receiver"))
+        #expect(stray.status != 0 && stray.output.contains("apply to the interchange of --sender and --receiver"))
     }
 }
 

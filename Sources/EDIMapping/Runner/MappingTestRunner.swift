@@ -23,14 +23,12 @@ public struct MappingTestRunner: Sendable {
     /// The catalogue the mappings live in.
     public let catalogue: MappingCatalogue
     /// The catalogue's guides; nil when it has none, a failure when they do not load.
-    private let guides: Result<GuideCatalog, GuideError>?
+    private let guides: Result<GuideCheck?, MappingError>
 
     /// Creates a runner.
     public init(catalogue: MappingCatalogue) {
         self.catalogue = catalogue
-        let folder = catalogue.absolute("guides")
-        guides = FileManager.default.fileExists(atPath: folder)
-            ? Result { () throws(GuideError) in try GuideCatalog.load(directory: folder) } : nil
+        guides = Result { () throws(MappingError) in try GuideCheck(catalogue: catalogue) }
     }
 
     /// Mapping files under the catalogue (YAML files outside `tables/`, `schemas/`, `guides/`
@@ -117,38 +115,21 @@ public struct MappingTestRunner: Sendable {
             result.failures.append("read(write(json)): \(error.description)")
         }
         // 4. What is written passes the guide of its set.
-        if definition.syntax != .xml, let guides {
-            result.failures += guideProblems(expected, mapper, guides)
+        if definition.syntax != .xml {
+            do throws(MappingError) {
+                guard let check = try guides.get() else { return result }
+                let parties = PartyID(qualifier: "ZZ", id: "MAPPINGTEST")
+                let envelope = try OutboundInterchange(InterchangeParties(sender: parties, receiver: parties, controlNumber: 1), mapping: definition)
+                var sets: [[UInt8]] = []
+                for (index, document) in expected.enumerated() {
+                    sets.append(try envelope.encoded(try mapper.write(document, controlNumber: index + 1)))
+                }
+                try check.check(sets, in: envelope)
+            } catch {
+                result.failures.append("guide: \(error.description)")
+            }
         }
         return result
-    }
-
-    private func guideProblems(_ documents: [JSONValue], _ mapper: DocumentMapper, _ guides: Result<GuideCatalog, GuideError>) -> [String] {
-        let checker: GuideCatalog
-        switch guides {
-        case let .success(loaded): checker = loaded
-        case let .failure(error): return ["guides: \(error)"]
-        }
-        let parties = PartyID(qualifier: "ZZ", id: "MAPPINGTEST")
-        do throws(MappingError) {
-            let envelope = try OutboundInterchange(InterchangeParties(sender: parties, receiver: parties, controlNumber: 1), mapping: mapper.definition)
-            var interchange = try envelope.opening()
-            for (index, document) in documents.enumerated() {
-                interchange += try envelope.encoded(try mapper.write(document, controlNumber: index + 1))
-            }
-            interchange += try envelope.closing(count: documents.count)
-            let text: String, valid: Bool
-            do throws(EDIReadError) {
-                (text, valid) = try EDITool.validate(source: InMemoryByteSource(interchange), checker: checker)
-            } catch {
-                return ["guide: the written interchange cannot be read back: \(error.description)"]
-            }
-            guard !valid else { return [] }
-            let details = text.split(separator: "\n").filter { $0.hasPrefix("    ") }.map { $0.trimmingCharacters(in: .whitespaces) }
-            return ["guide: the written document fails its implementation guide: " + details.joined(separator: "; ")]
-        } catch {
-            return ["guide: \(error.description)"]
-        }
     }
 }
 

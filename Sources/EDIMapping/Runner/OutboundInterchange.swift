@@ -50,7 +50,7 @@ struct OutboundInterchange {
     private let syntax: MappingSyntax
     private var envelope: OutboundEnvelope
     private let group: OutboundGroup?
-    private let file: String
+    let file: String
 
     init(_ parties: InterchangeParties, mapping: MappingDefinition) throws(MappingError) {
         file = mapping.file

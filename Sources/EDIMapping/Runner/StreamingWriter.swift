@@ -9,11 +9,15 @@ public struct StreamingWriter: Sendable {
     public let mapper: DocumentMapper
     /// The parties of the interchange to wrap EDI sets in; without it the sets are written bare (ST…SE / UNH…UNT).
     public var interchange: InterchangeParties?
+    /// With an interchange: each set is checked against the guide of its set before it is handed out, and a
+    /// document whose set breaks it is an error naming the document, the segment and the element.
+    public var guideCheck: GuideCheck?
 
     /// Creates a writer.
-    public init(mapper: DocumentMapper, interchange: InterchangeParties? = nil) {
+    public init(mapper: DocumentMapper, interchange: InterchangeParties? = nil, guideCheck: GuideCheck? = nil) {
         self.mapper = mapper
         self.interchange = interchange
+        self.guideCheck = guideCheck
     }
 
     /// Reads canonical JSON from the file at `path`; see `write(from:source:progress:emit:)`.
@@ -55,7 +59,7 @@ public struct StreamingWriter: Sendable {
     }
 
     private func write(source: String, emit: ([UInt8]) -> Void, nextChunk: () throws(MappingError) -> Data?) throws(MappingError) -> Int {
-        var output = try Output(mapper: mapper, interchange: interchange)
+        var output = try Output(mapper: mapper, interchange: interchange, guideCheck: guideCheck)
         var splitter = CanonicalDocumentSplitter()
         do throws(SplitError<MappingError>) {
             while true {
@@ -88,11 +92,13 @@ public struct StreamingWriter: Sendable {
     private struct Output {
         let mapper: DocumentMapper
         let envelope: OutboundInterchange?
+        let guideCheck: GuideCheck?
         var count = 0
         var xmlDocument: JSONValue?
 
-        init(mapper: DocumentMapper, interchange: InterchangeParties?) throws(MappingError) {
+        init(mapper: DocumentMapper, interchange: InterchangeParties?, guideCheck: GuideCheck?) throws(MappingError) {
             self.mapper = mapper
+            self.guideCheck = guideCheck
             envelope = try interchange.map { (parties) throws(MappingError) in try OutboundInterchange(parties, mapping: mapper.definition) }
         }
 
@@ -105,9 +111,12 @@ public struct StreamingWriter: Sendable {
                 xmlDocument = document
                 return
             }
-            if count == 1, let envelope { emit(try envelope.opening()) }
             let set = try mapper.write(document, controlNumber: count)
-            emit(try envelope?.encoded(set) ?? set)
+            guard let envelope else { return emit(set) }
+            let encoded = try envelope.encoded(set)
+            try guideCheck?.check([encoded], in: envelope)
+            if count == 1 { emit(try envelope.opening()) }
+            emit(encoded)
         }
 
         func finish(source: String, _ emit: ([UInt8]) -> Void) throws(MappingError) -> Int {

@@ -26,6 +26,8 @@ struct EDITranslateCommand: ParsableCommand {
     @Option(help: "With --sender: the interchange control number (ISA13 / UNB 0020, and GS06); 1 when omitted.")
     var controlNumber: Int?
     @Flag(help: "With --sender: mark the interchange as a test (ISA15 T, UNB test indicator 1).") var testIndicator = false
+    @Flag(help: "With --sender: write sets even when they break the implementation guide of their set (checked by default).")
+    var noGuideCheck = false
     @Option(help: ArgumentHelp("Read EDI with the compiled plan or the reference engine (same output).", visibility: .hidden))
     var engine: Engine = .compiled
     @Flag(help: ArgumentHelp("Only parse the EDI file (InterchangeReader) and count its sets: the speed floor for translating.", visibility: .hidden))
@@ -37,8 +39,8 @@ struct EDITranslateCommand: ParsableCommand {
 
     func validate() throws {
         if (sender == nil) != (receiver == nil) { throw ValidationError("--sender and --receiver go together: an interchange names both") }
-        if sender == nil, controlNumber != nil || testIndicator {
-            throw ValidationError("--control-number and --test-indicator describe the interchange of --sender and --receiver")
+        if sender == nil, controlNumber != nil || testIndicator || noGuideCheck {
+            throw ValidationError("--control-number, --test-indicator and --no-guide-check apply to the interchange of --sender and --receiver")
         }
         if sender != nil, !reverse { throw ValidationError("--sender and --receiver write an interchange, which only --reverse does") }
         for (name, value) in [("--sender", sender), ("--receiver", receiver)] {
@@ -101,7 +103,9 @@ struct EDITranslateCommand: ParsableCommand {
         if let sender = sender.flatMap(PartyID.init(parsing:)), let receiver = receiver.flatMap(PartyID.init(parsing:)) {
             parties = InterchangeParties(sender: sender, receiver: receiver, controlNumber: controlNumber ?? 1, isTest: testIndicator)
         }
-        let writer = StreamingWriter(mapper: DocumentMapper(try catalogue.mapping(mapping, partner: partner)), interchange: parties)
+        let guideCheck = parties == nil || noGuideCheck ? nil : try GuideCheck(catalogue: catalogue)
+        let writer = StreamingWriter(
+            mapper: DocumentMapper(try catalogue.mapping(mapping, partner: partner)), interchange: parties, guideCheck: guideCheck)
         if file == "-" {
             try writer.write(from: .standardInput, source: "standard input") { MappingConsole.raw($0) }
         } else {
