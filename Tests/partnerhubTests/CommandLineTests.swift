@@ -63,6 +63,8 @@ enum PartnerHubBinary {
         #expect(malformed.status != 0 && malformed.output.contains("`PREMIERDIST` is not QUALIFIER:ID"))
         let forward = try PartnerHubBinary.run(["edi", "translate", json, "--sender", "ZZ:A", "--receiver", "ZZ:B"])
         #expect(forward.status != 0 && forward.output.contains("only --reverse does"))
+        let unmapped = try PartnerHubBinary.run(["edi", "translate", json, "--reverse"])
+        #expect(unmapped.status != 0 && unmapped.output.contains("--reverse needs --mapping"))
         let stray = try PartnerHubBinary.run(reverse + ["--control-number", "3"])
         #expect(stray.status != 0 && stray.output.contains("apply to the interchange of --sender and --receiver"))
     }

@@ -11,7 +11,9 @@ struct EDITranslateCommand: ParsableCommand {
         abstract: "Translate X12, EDIFACT or XML to canonical JSON with a mapping, or back with --reverse.",
         discussion: """
             Without --mapping, the mapping is chosen from the document type (ST01, UNH message type or XML \
-            root element), preferring the overlay of --partner. EDI is streamed: one JSON line per transaction set.
+            root element), preferring the overlay of --partner. EDI is streamed: one JSON line per transaction set. \
+            --reverse (which needs --mapping) streams canonical JSON back; with --sender and --receiver it writes a \
+            whole interchange, each set checked against the implementation guide of its set.
             """
     )
 
@@ -38,6 +40,9 @@ struct EDITranslateCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if reverse, mapping == nil {
+            throw ValidationError("--reverse needs --mapping: canonical JSON does not say which partner format to write")
+        }
         if (sender == nil) != (receiver == nil) { throw ValidationError("--sender and --receiver go together: an interchange names both") }
         if sender == nil, controlNumber != nil || testIndicator || noGuideCheck {
             throw ValidationError("--control-number, --test-indicator and --no-guide-check apply to the interchange of --sender and --receiver")
@@ -96,9 +101,7 @@ struct EDITranslateCommand: ParsableCommand {
 
     /// `--reverse`: canonical JSON, streamed, to the partner format.
     private func writePartnerDocument(_ catalogue: MappingCatalogue) throws {
-        guard let mapping else {
-            throw ValidationError("--reverse needs --mapping: canonical JSON does not say which partner format to write")
-        }
+        guard let mapping else { throw ValidationError("--reverse needs --mapping") }  // validate() said why
         var parties: InterchangeParties?
         if let sender = sender.flatMap(PartyID.init(parsing:)), let receiver = receiver.flatMap(PartyID.init(parsing:)) {
             parties = InterchangeParties(sender: sender, receiver: receiver, controlNumber: controlNumber ?? 1, isTest: testIndicator)
