@@ -12,12 +12,8 @@ struct DocumentStreamTests {
         var start = 0
         repeat {
             let end = min(bytes.count, start + max(1, min(chunk, bytes.count)))
-            try bytes[start..<end].withUnsafeBytes { buffer in
-                try Result { () throws(SplitError<JSONSyntaxError>) in
-                    try splitter.feed(buffer) { (document) throws(JSONSyntaxError) in
-                        documents.append((document.line, try JSONText.parse(document.bytes)))
-                    }
-                }.get()
+            try splitter.feed(bytes[start..<end]) { (document) throws(JSONSyntaxError) in
+                documents.append((document.line, try JSONText.parse(document.bytes)))
             }
             start = end
         } while start < bytes.count

@@ -169,16 +169,11 @@ extension CompiledReader {
     }
 
     /// The first own segment of the scope with a pair whose qualifier matches (`matches`, one per pair position
-    /// from the first), and the element after that qualifier. Like `EDISourceReader`, the pairs of a segment are
+    /// from element `start` on), and the element after that qualifier. Like `EDISourceReader`, the pairs of a segment are
     /// tried until its elements end; one with more pairs than the plan tries goes to the reference engine.
-    mutating func findPair(_ matches: Span, in scope: Int) throws(Deferred) -> (segment: Int, element: Int)? {
+    mutating func findPair(_ matches: Span, from start: Int, in scope: Int) throws(Deferred) -> (segment: Int, element: Int)? {
         let found = scopes[scope]
         let first = plan.matches + Int(matches.lower)
-        // The qualifier is the predicate furthest on (the others come before the pairs).
-        var start = 0
-        for index in Int(first.pointee.predicates.lower)..<Int(first.pointee.predicates.upper) {
-            start = max(start, Int(plan.predicates[index].element))
-        }
         for position in Int(found.ownLower)..<Int(found.ownUpper) where own[position].tag == first.pointee.tag {
             let segment = Int(own[position].segment)
             let elements = Int(records[segment].separatorCount)

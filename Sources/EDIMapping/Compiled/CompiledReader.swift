@@ -174,7 +174,7 @@ struct CompiledReader: ~Copyable {
     private mutating func evaluate(value op: UnsafeMutablePointer<ReadOp>, scope: Int, base: Int, found: inout Bool) throws(Deferred) {
         let located = op.pointee.pairMatches.count == 0
             ? find(op.pointee.match, in: scope).map { ($0, Int(op.pointee.element)) }
-            : try findPair(op.pointee.pairMatches, in: scope)
+            : try findPair(op.pointee.pairMatches, from: Int(op.pointee.pairStart), in: scope)
         if let (segment, element) = located,
            let text = text(segment, element, Int(op.pointee.component)), text.count > 0 {
             let mark = values.count

@@ -219,6 +219,8 @@ struct ReadOp: Sendable {
     /// pairs' first element + 2k), tried in order in each candidate segment; the value is the element after
     /// the qualifier that matched. Empty for other values.
     var pairMatches = Span(0, 0)
+    /// The element the pairs start at (`LIN/02`: 2).
+    var pairStart: Int32 = 0
     var codec = CodecKind.text
     /// A `tables` index for `.table`, a `RareParts.codecs` index for `.general`.
     var codecIndex: Int32 = -1

@@ -146,6 +146,7 @@ struct ReadPlanCompiler {
                 op.slot = Int32(try shape.add(pointer, binding: binding.id) { .leaf(slot: $0) })
                 if let segment = edi.segment, let start = edi.pairStart {
                     op.pairMatches = pairMatches(segment, edi.predicates, start: start)
+                    op.pairStart = Int32(start)
                 } else if let segment = edi.segment {
                     tables.matches.append(match(segment, edi.predicates))
                     op.match = Int32(tables.matches.count - 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Cuts a stream of canonical JSON into its documents as the bytes arrive, holding one document at a
 /// time: NDJSON (or objects one after another, pretty-printed or not), or one top-level array whose
 /// elements are the documents. It only finds where each object ends (strings and nesting); the JSON
@@ -105,6 +107,13 @@ public struct CanonicalDocumentSplitter {
             }
         }
         if depth > 0 { current.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start...])) }
+    }
+
+    /// `feed(_:emit:)` for bytes held in an array, `Data` or a slice.
+    public mutating func feed<E: Error>(_ bytes: some ContiguousBytes, emit: (Document) throws(E) -> Void) throws(SplitError<E>) {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(SplitError<E>) in try feed(buffer, emit: emit) }
+        }.get()
     }
 
     /// Checks that the input ended cleanly; returns the number of documents.

@@ -61,15 +61,7 @@ struct OutboundInterchange {
         guard (1...999_999_999).contains(parties.controlNumber) else {
             throw .input(file: file, message: "the interchange control number must be 1 to 999999999, not \(parties.controlNumber)")
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let moment = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: parties.prepared)
-        func digits(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let date = digits(moment.year, 4) + digits(moment.month, 2) + digits(moment.day, 2)
-        let time = digits(moment.hour, 2) + digits(moment.minute, 2)
+        let (date, time) = OutboundEnvelope.dateAndTime(of: parties.prepared)
         let written = syntax == .x12 ? EDIDelimiters.x12 : EDIDelimiters.edifact
         func byte(_ character: Character) -> UInt8 { character.asciiValue! }
         let delimiters = Delimiters(

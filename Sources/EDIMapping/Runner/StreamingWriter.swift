@@ -70,16 +70,12 @@ public struct StreamingWriter: Sendable {
                 } catch {
                     throw .emit(error)
                 }
-                try chunk.withUnsafeBytes { buffer in
-                    Result { () throws(SplitError<MappingError>) in
-                        try splitter.feed(buffer) { (document) throws(MappingError) in
-                            let json = try document.parsed(source: source)
-                            do throws(MappingError) { try output.write(json, emit) } catch {
-                                throw .document(source: source, number: document.number, line: document.line, error: error)
-                            }
-                        }
+                try splitter.feed(chunk) { (document) throws(MappingError) in
+                    let json = try document.parsed(source: source)
+                    do throws(MappingError) { try output.write(json, emit) } catch {
+                        throw .document(source: source, number: document.number, line: document.line, error: error)
                     }
-                }.get()
+                }
             }
             do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
         } catch {

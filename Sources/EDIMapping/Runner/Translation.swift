@@ -92,11 +92,7 @@ public enum CanonicalDocuments {
         var documents: [JSONValue] = []
         var splitter = CanonicalDocumentSplitter()
         do throws(SplitError<MappingError>) {
-            try bytes.withUnsafeBytes { buffer in
-                Result { () throws(SplitError<MappingError>) in
-                    try splitter.feed(buffer) { (document) throws(MappingError) in documents.append(try document.parsed(source: "input")) }
-                }
-            }.get()
+            try splitter.feed(bytes) { (document) throws(MappingError) in documents.append(try document.parsed(source: "input")) }
             do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
         } catch {
             throw error.mappingError(source: "input")

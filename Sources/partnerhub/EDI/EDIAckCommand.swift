@@ -19,11 +19,10 @@ struct EDIAckCommand: ParsableCommand {
             throw ValidationError("--kind must be one of auto, ta1, 997, 999, contrl")
         }
         let checker = try EDIGuideOption.load(guides, skip: envelopeOnly)
-        let utc = Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false))
-        let digits = utc.filter(\.isNumber)
+        let now = OutboundEnvelope.dateAndTime(of: Date())
         let settings = AcknowledgmentSettings(
             interchangeControlNumber: interchangeControlNumber, groupControlNumber: groupControlNumber,
-            firstSetControlNumber: setControlNumber, date: String(digits.prefix(8)), time: String(digits.dropFirst(8).prefix(4)))
+            firstSetControlNumber: setControlNumber, date: now.date, time: now.time)
         do {
             var (source, bar) = try EDIConsole.open(file)
             let ack = try EDITool.acknowledge(source: source, choice: choice, settings: settings, checker: checker) { bar?.update(bytes: $0) }

@@ -60,15 +60,11 @@ func split(_ bytes: [UInt8], chunk: Int) throws(MappingError) -> [JSONValue] {
     do throws(SplitError<MappingError>) {
         while start < bytes.count {
             let end = min(bytes.count, start + chunk)
-            try bytes[start..<end].withUnsafeBytes { buffer in
-                Result { () throws(SplitError<MappingError>) in
-                    try splitter.feed(buffer) { (document) throws(MappingError) in
-                        do throws(JSONSyntaxError) { documents.append(try JSONText.parse(document.bytes)) } catch {
-                            throw .input(file: "input", message: "document \(document.number) (line \(document.line)): \(error.description)")
-                        }
-                    }
+            try splitter.feed(bytes[start..<end]) { (document) throws(MappingError) in
+                do throws(JSONSyntaxError) { documents.append(try JSONText.parse(document.bytes)) } catch {
+                    throw .input(file: "input", message: "document \(document.number) (line \(document.line)): \(error.description)")
                 }
-            }.get()
+            }
             start = end
         }
         do throws(CanonicalDocumentSplitter.SyntaxError) { _ = try splitter.finish() } catch { throw .syntax(error) }
